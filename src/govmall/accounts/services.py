@@ -1,0 +1,246 @@
+"""Business verbs of accounts: organisations, users and roles, login throttling, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govmall.accounts.models import ApiToken, Division, LoginFailure, Organisation, User, UserRole
+from govmall.accounts.roles import ORG_ADMIN_ROLE, ROLE_ORG_KIND, OrgKind, Role
+from govmall.audit.services import record_event
+from govmall.core.errors import DomainError, NotFound, PermissionDenied
+
+TOKEN_PREFIX = "gm_"
+
+
+def _division(code: str) -> Division:
+    division = Division.objects.filter(code=code).first()
+    if division is None:
+        raise DomainError(
+            "unknown_division",
+            _("Unknown division code %(code)s.") % {"code": code},
+            field="division",
+        )
+    return division
+
+
+def _check_length(field: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        raise DomainError(
+            "too_long",
+            _("%(field)s is longer than %(limit)d characters.") % {"field": field, "limit": limit},
+            field=field,
+            limit=limit,
+        )
+
+
+def organisation_create(
+    *, actor: User | None, kind: str, name: str, division_code: str
+) -> Organisation:
+    """Create an organisation. `actor` None means installation or demo set-up."""
+    name = name.strip()
+    if kind not in OrgKind.values:
+        raise DomainError("invalid_kind", _("Unknown organisation kind."), field="kind")
+    if not name:
+        raise DomainError("required", _("A name is required."), field="name")
+    _check_length("name", name, 200)
+    with transaction.atomic():
+        division = _division(division_code)
+        if Organisation.objects.filter(kind=kind, name=name).exists():
+            raise DomainError(
+                "duplicate",
+                _("An organisation of this kind with this name exists."),
+                field="name",
+            )
+        org = Organisation.objects.create(kind=kind, name=name, division=division)
+        record_event(
+            obj=org,
+            action="organisation.created",
+            actor=actor,
+            after={"kind": kind, "name": name, "division": division.code},
+        )
+    return org
+
+
+def user_create(
+    *,
+    actor: User | None,
+    organisation: Organisation | None,
+    username: str,
+    password: str,
+    roles: list[str],
+    display_name: str = "",
+    email: str = "",
+) -> User:
+    """Create a user in an organisation with roles that organisation's kind allows.
+
+    `actor` must be an admin of that organisation (or None: installation and demo set-up).
+    """
+    username = username.strip()
+    if not username:
+        raise DomainError("required", _("A username is required."), field="username")
+    _check_length("username", username, 150)
+    _check_length("display_name", display_name, 100)
+    if organisation is not None:
+        for role in roles:
+            if role not in Role.values:
+                raise DomainError("invalid_role", _("Unknown role."), field="roles", role=role)
+            if ROLE_ORG_KIND[role] != organisation.kind:
+                raise DomainError(
+                    "role_not_allowed",
+                    _("This role does not belong to this organisation kind."),
+                    field="roles",
+                    role=role,
+                )
+    if actor is not None:
+        if organisation is None or actor.organisation_id != organisation.pk:
+            raise PermissionDenied()
+        if not actor.has_role(ORG_ADMIN_ROLE[organisation.kind]):
+            raise PermissionDenied()
+    with transaction.atomic():
+        if User.objects.filter(username__iexact=username).exists():
+            raise DomainError("duplicate", _("This username is taken."), field="username")
+        user = User.objects.create(
+            username=username,
+            password=make_password(password),
+            organisation=organisation,
+            display_name=display_name,
+            email=email,
+        )
+        UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in sorted(set(roles))])
+        record_event(
+            obj=user,
+            action="user.created",
+            actor=actor,
+            organisation=organisation,
+            after={
+                "username": username,
+                "roles": sorted(set(roles)),
+                "organisation": organisation.pk if organisation else None,
+            },
+        )
+    return user
+
+
+# ---- login throttling -------------------------------------------------------------------
+
+
+def _record_failure(username: str, user: User | None, ip: str | None, reason: str) -> None:
+    LoginFailure.objects.create(
+        username=username[:150], user=user, at=timezone.now(), ip=ip, reason=reason
+    )
+
+
+def login_authenticate(*, username: str, password: str, ip: str | None) -> User | None:
+    """Check a password under the throttle: 5 failures within 15 minutes lock the account for
+    15 minutes, during which even the right password is refused. Every failure is recorded."""
+    now = timezone.now()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username__iexact=username.strip()).first()
+        if user is None:
+            make_password(password)  # spend the same time as a real check
+            _record_failure(username, None, ip, LoginFailure.Reason.UNKNOWN_USER)
+            return None
+        if user.locked_until is not None and user.locked_until > now:
+            _record_failure(username, user, ip, LoginFailure.Reason.LOCKED)
+            return None
+        if not user.is_active:
+            _record_failure(username, user, ip, LoginFailure.Reason.INACTIVE)
+            return None
+        if check_password(password, user.password, setter=None):
+            return user
+        _record_failure(username, user, ip, LoginFailure.Reason.BAD_PASSWORD)
+        window_start = now - timedelta(seconds=settings.GOVMALL_LOGIN_WINDOW_SECONDS)
+        if user.locked_until is not None and user.locked_until > window_start:
+            window_start = user.locked_until  # failures before the last lock ended are spent
+        recent = LoginFailure.objects.filter(
+            user=user, reason=LoginFailure.Reason.BAD_PASSWORD, at__gt=window_start
+        ).count()
+        if recent >= settings.GOVMALL_LOGIN_MAX_FAILURES:
+            until = now + timedelta(seconds=settings.GOVMALL_LOGIN_LOCK_SECONDS)
+            before = {"locked_until": user.locked_until}
+            User.objects.filter(pk=user.pk).update(locked_until=until)
+            user.locked_until = until
+            record_event(
+                obj=user,
+                action="user.locked",
+                actor=None,
+                organisation=user.organisation,
+                before=before,
+                after={"locked_until": until, "failures": recent},
+            )
+    return None
+
+
+# ---- API tokens -------------------------------------------------------------------------
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Issue a personal token. The secret is returned once and never stored."""
+    name = name.strip()
+    if not name:
+        raise DomainError("required", _("Give the token a name."), field="name")
+    _check_length("name", name, 100)
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=actor,
+            name=name,
+            prefix=secret[:10],
+            token_hash=hash_token(secret),
+            created_at=timezone.now(),
+        )
+        record_event(
+            obj=token,
+            action="api_token.created",
+            actor=actor,
+            after={"name": name, "prefix": token.prefix, "user": actor.pk},
+        )
+    return token, secret
+
+
+def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(pk=token_id, user=actor).first()
+        if token is None:
+            raise NotFound()
+        if token.revoked_at is not None:
+            raise DomainError("already_revoked", _("This token is already revoked."), status=409)
+        token.revoked_at = timezone.now()
+        ApiToken.objects.filter(pk=token.pk).update(revoked_at=token.revoked_at)
+        record_event(
+            obj=token,
+            action="api_token.revoked",
+            actor=actor,
+            before={"revoked_at": None},
+            after={"revoked_at": token.revoked_at},
+        )
+    return token
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    """The active user a token belongs to; revoked or unknown tokens give None."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "user__organisation")
+        .filter(token_hash=hash_token(secret))
+        .first()
+    )
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,5 @@
+"""Core API: the working-day calendar."""
+
+from ninja import Router
+
+router = Router(tags=["calendar"])
