@@ -7,12 +7,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from govmall.accounts.models import Division, Organisation, User
 from govmall.accounts.roles import OrgKind, Role
-from govmall.core.errors import NotFound, PermissionDenied
+from govmall.core.errors import DomainError, NotFound, PermissionDenied
 
 SUPERVISORY_KINDS = (OrgKind.OPERATOR, OrgKind.REGULATOR)
+
+
+def request_user(request: HttpRequest) -> User:
+    """The logged-in user of a request behind `login_required` (typed for the services)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise DomainError("unauthenticated", "Log in first.", status=401)
+    return user
 
 
 def is_authenticated(actor: User | None) -> bool:
@@ -22,8 +31,6 @@ def is_authenticated(actor: User | None) -> bool:
 def require_role(actor: User | None, *roles: str) -> User:
     """The actor if it holds one of `roles`; else `forbidden` (or `unauthenticated`)."""
     if not is_authenticated(actor):
-        from govmall.core.errors import DomainError
-
         raise DomainError("unauthenticated", "Log in first.", status=401)
     assert actor is not None
     if not actor.has_role(*roles):

@@ -17,7 +17,7 @@ from govmall.accounts.roles import ORG_ADMIN_ROLE, ROLE_ORG_KIND, OrgKind, Role
 from govmall.audit.services import record_event
 from govmall.core.errors import DomainError, NotFound, PermissionDenied
 
-TOKEN_PREFIX = "gm_"
+TOKEN_PREFIX = "gm_"  # noqa: S105 (a prefix, not a secret)
 
 
 def _division(code: str) -> Division:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govmall.accounts import services
+from govmall.accounts.access import request_user
 from govmall.accounts.forms import LoginForm, TokenCreateForm
 from govmall.accounts.models import ApiToken
 from govmall.core.errors import DomainError
@@ -41,7 +42,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "new_secret": new_secret,
-            "tokens": ApiToken.objects.filter(user=request.user),  # type: ignore[misc]
+            "tokens": ApiToken.objects.filter(user=request_user(request)),
         },
     )
 
@@ -50,7 +51,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
-        services.api_token_revoke(actor=request.user, token_id=token_id)  # type: ignore[arg-type]
+        services.api_token_revoke(actor=request_user(request), token_id=token_id)
         messages.success(request, _("Token revoked."))
     except DomainError as exc:
         messages.error(request, exc.message)
