@@ -30,8 +30,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _token, new_secret = services.api_token_create(
-                actor=request.user,
-                name=form.cleaned_data["name"],  # type: ignore[arg-type]
+                actor=request_user(request), name=form.cleaned_data["name"]
             )
             form = TokenCreateForm()
         except DomainError as exc:
