@@ -1,0 +1,35 @@
+"""`govmall tick`: everything time causes, in one idempotent run.
+
+Each job is a function taking no arguments and returning a short summary line; a job that fails
+is reported and the others still run. Later capabilities add their jobs to JOBS.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from importlib import import_module
+
+log = logging.getLogger(__name__)
+
+JOBS: list[str] = [
+    "govmall.audit.services.checkpoint_job",
+]
+
+
+def _load(path: str) -> Callable[[], str]:
+    module, _, name = path.rpartition(".")
+    return getattr(import_module(module), name)  # type: ignore[no-any-return]
+
+
+def run_tick() -> list[tuple[str, bool, str]]:
+    """Run every job; (job, ok, summary) for each."""
+    results = []
+    for path in JOBS:
+        try:
+            summary = _load(path)()
+            results.append((path, True, summary))
+        except Exception as exc:  # one failing job must not stop the others
+            log.exception("tick job %s failed", path)
+            results.append((path, False, f"{type(exc).__name__}: {exc}"))
+    return results
