@@ -13,3 +13,20 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def api_client(client):
     """Django's test client; JSON helpers come from the client itself (content_type=...)."""
     return client
+
+
+@pytest.fixture(autouse=True)
+def _divisions_present(request):
+    """Transactional tests (live server, browser) flush every table after they run, including
+    the division table that a data migration loads; put it back for whoever runs next."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    from govmall.accounts.divisions import load_divisions
+    from govmall.accounts.models import Division
+
+    if not Division.objects.exists():
+        load_divisions(Division)
+    yield

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("govmall.accounts.urls")),
     path("audit/", include("govmall.audit.urls")),
+    path("calendar/", include("govmall.core.urls_calendar")),
     path("admin/", admin.site.urls),
     path("", include("govmall.core.urls")),
 ]

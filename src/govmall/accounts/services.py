@@ -26,7 +26,7 @@ def _division(code: str) -> Division:
         raise DomainError(
             "unknown_division",
             _("Unknown division code %(code)s.") % {"code": code},
-            field="division",
+            field="division_code",
         )
     return division
 
@@ -44,7 +44,8 @@ def _check_length(field: str, value: str, limit: int) -> None:
 def organisation_create(
     *, actor: User | None, kind: str, name: str, division_code: str
 ) -> Organisation:
-    """Create an organisation. `actor` None means installation or demo set-up."""
+    """Create an organisation. Callers check who may (an operator admin for purchasing units,
+    registration for suppliers); `actor` None means installation or demo set-up."""
     name = name.strip()
     if kind not in OrgKind.values:
         raise DomainError("invalid_kind", _("Unknown organisation kind."), field="kind")
@@ -64,6 +65,7 @@ def organisation_create(
             obj=org,
             action="organisation.created",
             actor=actor,
+            organisation=org,
             after={"kind": kind, "name": name, "division": division.code},
         )
     return org
@@ -83,6 +85,32 @@ def user_create(
 
     `actor` must be an admin of that organisation (or None: installation and demo set-up).
     """
+    if actor is not None:
+        if organisation is None or actor.organisation_id != organisation.pk:
+            raise PermissionDenied()
+        if not actor.has_role(ORG_ADMIN_ROLE[organisation.kind]):
+            raise PermissionDenied()
+    return _insert_user(
+        actor=actor,
+        organisation=organisation,
+        username=username,
+        password=password,
+        roles=roles,
+        display_name=display_name,
+        email=email,
+    )
+
+
+def _insert_user(
+    *,
+    actor: User | None,
+    organisation: Organisation | None,
+    username: str,
+    password: str,
+    roles: list[str],
+    display_name: str,
+    email: str,
+) -> User:
     username = username.strip()
     if not username:
         raise DomainError("required", _("A username is required."), field="username")
@@ -99,11 +127,6 @@ def user_create(
                     field="roles",
                     role=role,
                 )
-    if actor is not None:
-        if organisation is None or actor.organisation_id != organisation.pk:
-            raise PermissionDenied()
-        if not actor.has_role(ORG_ADMIN_ROLE[organisation.kind]):
-            raise PermissionDenied()
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
             raise DomainError("duplicate", _("This username is taken."), field="username")
@@ -244,3 +267,81 @@ def api_token_authenticate(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def _validate_password(password: str, field: str = "password") -> None:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise DomainError("weak_password", " ".join(exc.messages), field=field) from exc
+
+
+def purchasing_unit_create(
+    *,
+    actor: User,
+    name: str,
+    division_code: str,
+    admin_username: str,
+    admin_password: str,
+    admin_display_name: str = "",
+) -> tuple[Organisation, User]:
+    """An operator admin opens a purchasing unit in its jurisdiction with its first admin user."""
+    from govmall.accounts.access import in_jurisdiction, require_role
+
+    require_role(actor, Role.OPERATOR_ADMIN)
+    _validate_password(admin_password, "admin_password")
+    with transaction.atomic():
+        division = _division(division_code)
+        if not in_jurisdiction(actor, division):
+            raise DomainError(
+                "outside_jurisdiction",
+                _("Division %(code)s is outside your jurisdiction.") % {"code": division_code},
+                status=403,
+                field="division_code",
+            )
+        org = organisation_create(
+            actor=actor, kind=OrgKind.PURCHASER, name=name, division_code=division_code
+        )
+        try:
+            admin = _insert_user(
+                actor=actor,
+                organisation=org,
+                username=admin_username,
+                password=admin_password,
+                roles=[Role.PURCHASER_ADMIN],
+                display_name=admin_display_name,
+                email="",
+            )
+        except DomainError as exc:  # name the field as the caller knows it
+            if exc.field in ("username", "display_name"):
+                exc.field = exc.details["field"] = f"admin_{exc.field}"
+            raise
+    return org, admin
+
+
+def organisation_user_add(
+    *,
+    actor: User,
+    organisation: Organisation,
+    username: str,
+    password: str,
+    roles: list[str],
+    display_name: str = "",
+    email: str = "",
+) -> User:
+    """An organisation's admin adds a user with roles of that organisation's kind."""
+    if not roles:
+        raise DomainError("required", _("Give the user at least one role."), field="roles")
+    _validate_password(password)
+    return user_create(
+        actor=actor,
+        organisation=organisation,
+        username=username,
+        password=password,
+        roles=roles,
+        display_name=display_name,
+        email=email,
+    )

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -40,6 +40,29 @@ class SessionAuth(APIKeyCookie):
 
 
 AUTH = [TokenAuth(), SessionAuth(csrf=True)]
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class ErrorOut(Schema):
+    """The one error shape: {"error": {"code", "message", "details"}}."""
+
+    error: ErrorDetail
+
+
+# Spread into every operation's `response=` so the schema documents the error shape.
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
 
 
 def _fields_from(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
