@@ -78,6 +78,17 @@ def _fields_from(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     return fields
 
 
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    429: "too_many_requests",
+}
+
+
 def build_api() -> NinjaAPI:
     api = NinjaAPI(
         title="GovMall API",
@@ -118,14 +129,11 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        code = {
-            400: "bad_request",
-            403: "forbidden",
-            404: "not_found",
-            405: "method_not_allowed",
-            409: "conflict",
-        }.get(exc.status_code, "http_error")
-        return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+        code = HTTP_ERROR_CODES.get(exc.status_code, "http_error")
+        message = str(exc)
+        if exc.status_code == 403 and "csrf" in message.lower():
+            code, message = "csrf_failed", "CSRF check failed: send the X-CSRFToken header."
+        return api.create_response(request, error_body(code, message), status=exc.status_code)
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
