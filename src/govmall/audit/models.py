@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 GENESIS_HASH = "0" * 64
 
@@ -20,6 +21,12 @@ class AuditedModel(models.Model):
 
 
 class Checkpoint(models.Model):
+    """A Merkle root over the events committed since the previous checkpoint, chained to it.
+
+    Published (page, API, roots file) so a rewrite inside the database shows against a copy
+    kept outside it.
+    """
+
     seq = models.PositiveIntegerField(unique=True)
     created_at = models.DateTimeField()
     event_count = models.PositiveIntegerField()
@@ -29,12 +36,17 @@ class Checkpoint(models.Model):
 
     class Meta:
         ordering = ["seq"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
 
     def __str__(self) -> str:
         return f"checkpoint {self.seq} {self.hash[:12]}"
 
 
 class Event(models.Model):
+    """One state change of one object. Append-only: written by `record_event`, never edited;
+    `checkpoint` is set once, by `checkpoint_create`."""
+
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
     seq = models.PositiveIntegerField()
@@ -66,6 +78,8 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         constraints = [
             models.UniqueConstraint(
                 fields=["object_type", "object_id", "seq"], name="audit_event_chain_position"

@@ -19,7 +19,8 @@ JOBS: list[str] = [
 
 def _load(path: str) -> Callable[[], str]:
     module, _, name = path.rpartition(".")
-    return getattr(import_module(module), name)  # type: ignore[no-any-return]
+    job: Callable[[], str] = getattr(import_module(module), name)
+    return job
 
 
 def run_tick() -> list[tuple[str, bool, str]]:
