@@ -1,23 +1,104 @@
-"""Role-aware navigation entries. Later capabilities append their own entries here."""
+"""Role-aware navigation entries.
+
+The header shows the public entries to everyone, then the signed-in entries, then every entry of
+`ROLE_ENTRIES` whose `allowed(user)` is true. A later capability adds its pages by appending one
+`RoleEntry` (label, path or URL name, who may see it) to `ROLE_ENTRIES`; nothing else changes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from govmall.accounts.access import is_regional_operator_admin
+from govmall.accounts.models import User
 
 
 @dataclass(frozen=True)
 class NavItem:
+    key: str
     label: str
     url: str
+    active: bool = False
+
+
+@dataclass(frozen=True)
+class RoleEntry:
+    """One navigation entry for the users `allowed` admits.
+
+    `target` is a URL name (``"app:name"``) or, for pages another app mounts later, a path.
+    """
+
+    key: str
+    label: str | Promise
+    target: str
+    allowed: Callable[[User], bool]
+
+
+def _url(target: str) -> str:
+    if target.startswith("/"):
+        return target
+    try:
+        return reverse(target)
+    except NoReverseMatch:
+        return ""
+
+
+def _any_user(_user: User) -> bool:
+    return True
+
+
+PUBLIC_ENTRIES: list[RoleEntry] = [
+    RoleEntry("public_home", _("Home"), "core:public_home", _any_user),
+    RoleEntry("audit_checkpoints", _("Audit checkpoints"), "/audit/checkpoints/", _any_user),
+    RoleEntry("calendar", _("Working-day calendar"), "/calendar/", _any_user),
+]
+
+SIGNED_IN_ENTRIES: list[RoleEntry] = [
+    RoleEntry("workspace", _("My workspace"), "core:home", _any_user),
+    RoleEntry("api_tokens", _("API tokens"), "accounts:tokens", _any_user),
+]
+
+# Entries that depend on the user's roles. Capabilities append theirs here.
+ROLE_ENTRIES: list[RoleEntry] = [
+    RoleEntry(
+        "calendar_manage",
+        _("Calendar management"),
+        "/calendar/manage/",
+        is_regional_operator_admin,
+    ),
+]
+
+
+def _entries_for(user: User | None) -> list[RoleEntry]:
+    entries = list(PUBLIC_ENTRIES)
+    if isinstance(user, User) and user.is_authenticated:
+        entries += SIGNED_IN_ENTRIES
+        entries += [entry for entry in ROLE_ENTRIES if entry.allowed(user)]
+    return entries
 
 
 def nav_items(request: HttpRequest) -> list[NavItem]:
-    items = [NavItem(str(_("Home")), reverse("core:public_home"))]
+    """The entries this request's user may see; the one matching the current path is active."""
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        items.append(NavItem(str(_("My workspace")), reverse("core:home")))
-    return items
+    resolved = [
+        (entry, url)
+        for entry in _entries_for(user if isinstance(user, User) else None)
+        if (url := _url(entry.target))
+    ]
+    path = getattr(request, "path", "") or ""
+    # The longest URL that is the current path or a parent of it marks the active entry.
+    best = ""
+    for _entry, url in resolved:
+        matches = path == url or (url != "/" and path.startswith(url))
+        if matches and len(url) > len(best):
+            best = url
+    return [
+        NavItem(key=entry.key, label=str(entry.label), url=url, active=url == best)
+        for entry, url in resolved
+    ]
