@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from govmall.accounts.models import Division, Organisation, User
-from govmall.accounts.roles import OrgKind, Role
+from govmall.accounts.roles import ORG_ADMIN_ROLE, OrgKind, Role
 from govmall.core.errors import DomainError, NotFound, PermissionDenied
 
 SUPERVISORY_KINDS = (OrgKind.OPERATOR, OrgKind.REGULATOR)
@@ -36,6 +36,17 @@ def require_role(actor: User | None, *roles: str) -> User:
     if not actor.has_role(*roles):
         raise PermissionDenied()
     return actor
+
+
+def is_org_admin(actor: User | None) -> bool:
+    """The actor administers its own organisation's users."""
+    if not is_authenticated(actor) or actor is None or actor.organisation is None:
+        return False
+    return actor.has_role(ORG_ADMIN_ROLE[actor.organisation.kind])
+
+
+def is_operator_admin(actor: User | None) -> bool:
+    return is_authenticated(actor) and actor is not None and actor.has_role(Role.OPERATOR_ADMIN)
 
 
 def jurisdiction_divisions(actor: User) -> QuerySet[Division]:

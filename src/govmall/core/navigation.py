@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from govmall.accounts.access import is_regional_operator_admin
+from govmall.accounts.access import is_operator_admin, is_org_admin, is_regional_operator_admin
 from govmall.accounts.models import User
 
 
@@ -66,6 +66,10 @@ SIGNED_IN_ENTRIES: list[RoleEntry] = [
 
 # Entries that depend on the user's roles. Capabilities append theirs here.
 ROLE_ENTRIES: list[RoleEntry] = [
+    RoleEntry("users", _("Users"), "accounts:users", is_org_admin),
+    RoleEntry(
+        "purchasing_units", _("Purchasing units"), "accounts:purchasing_units", is_operator_admin
+    ),
     RoleEntry(
         "calendar_manage",
         _("Calendar management"),
