@@ -102,6 +102,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] == str(SQLITE_PATH):
+        VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default needs its folder
     DATABASES["default"].setdefault("OPTIONS", {}).update(_SQLITE_OPTIONS)
     DATABASES["default"]["TEST"] = {"NAME": None}
 
