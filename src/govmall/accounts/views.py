@@ -18,6 +18,7 @@ from govmall.accounts.access import request_user
 from govmall.accounts.forms import LoginForm, TokenCreateForm
 from govmall.accounts.models import ApiToken
 from govmall.core.errors import DomainError, NotFound
+from govmall.core.forms import add_domain_error
 
 
 class LoginView(auth_views.LoginView):
@@ -49,7 +50,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             )
             form = TokenCreateForm()
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
     response = render(
         request,
         "accounts/tokens.html",

@@ -15,12 +15,7 @@ from govmall.accounts import access, services
 from govmall.accounts.models import Organisation
 from govmall.accounts.roles import ROLE_ORG_KIND, OrgKind, Role
 from govmall.core.errors import DomainError
-
-
-def form_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's refusal at the field it names (or above the form)."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
+from govmall.core.forms import add_domain_error
 
 
 class UserAddForm(forms.Form):
@@ -73,7 +68,7 @@ def users(request: HttpRequest) -> HttpResponse:
                 actor=actor, organisation=org, **form.cleaned_data
             )
         except DomainError as exc:
-            form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("User %(name)s added.") % {"name": added.username})
             return redirect("accounts:users")
@@ -93,7 +88,7 @@ def purchasing_units(request: HttpRequest) -> HttpResponse:
         try:
             org, _admin = services.purchasing_unit_create(actor=actor, **form.cleaned_data)
         except DomainError as exc:
-            form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Purchasing unit %(name)s opened.") % {"name": org.name})
             return redirect("accounts:purchasing_units")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from govmall.accounts.access import is_regional_operator_admin, request_user
 from govmall.core import calendar
 from govmall.core.errors import DomainError
+from govmall.core.forms import add_domain_error
 from govmall.core.models import CalendarYear
 from govmall.core.services_calendar import (
     calendar_override_remove,
@@ -59,10 +60,6 @@ class YearForm(forms.Form):
     )
 
 
-def _add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 def calculator(request: HttpRequest) -> HttpResponse:
     """Public: the deadline N working days after a start (GET, so a result can be linked)."""
     bound = "start" in request.GET or "working_days" in request.GET
@@ -74,7 +71,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["start"], form.cleaned_data["working_days"]
             )
         except DomainError as exc:
-            _add_domain_error(form, exc)
+            add_domain_error(form, exc)
     context: dict[str, Any] = {"form": form, "result": result}
     if result is not None:
         # Formatted from the +08:00 value itself, so the page shows exactly what the API says.
@@ -103,7 +100,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         try:
             year = calendar.parse_year_input(year_form.cleaned_data["year"])
         except DomainError as exc:
-            _add_domain_error(year_form, exc)
+            add_domain_error(year_form, exc)
 
     override_form = OverrideForm()
     action = request.POST.get("action") if request.method == "POST" else None
@@ -116,7 +113,7 @@ def manage(request: HttpRequest) -> HttpResponse:
                     actor=actor, date=data["date"], is_working=data["is_working"], note=data["note"]
                 )
             except DomainError as exc:
-                _add_domain_error(override_form, exc)
+                add_domain_error(override_form, exc)
             else:
                 messages.success(
                     request,
