@@ -99,7 +99,7 @@ def test_bad_input_is_a_4xx_in_the_one_shape_naming_the_field(
 
 def test_a_nul_byte_is_refused_cleanly(client):
     assert_error(
-        client.get(DEADLINE + "?start=2026-09-30%00&working_days=2"), 400, "invalid_datetime"
+        client.get(DEADLINE + "?start=2026-09-30%00&working_days=2"), 400, "invalid_characters"
     )
 
 

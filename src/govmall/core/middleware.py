@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextvars
+import json
 import re
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
@@ -33,3 +35,58 @@ class RequestIdMiddleware:
             _request_id.reset(token)
         response["X-Request-Id"] = rid
         return response
+
+
+def nul_field(value: Any, path: str = "") -> str | None:
+    """The dotted path of the first string in `value` holding a NUL character, if any."""
+    if isinstance(value, str):
+        return (path or "body") if "\x00" in value else None
+    items: list[tuple[Any, Any]] = []
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    for key, item in items:
+        here = f"{path}.{key}" if path else str(key)
+        found = nul_field(key, here) if isinstance(key, str) else None
+        found = found or nul_field(item, here)
+        if found:
+            return found
+    return None
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path, the query string or a JSON body is refused with 400 before
+    any view runs: PostgreSQL cannot store it and no legitimate request sends it. (Form posts
+    are covered by Django's form fields, which refuse NUL at the field.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = self._offending(request)
+        if field is not None:
+            from govmall.core.views_errors import bad_request
+
+            return bad_request(
+                request,
+                code="invalid_characters",
+                message="Text may not contain NUL characters.",
+                field=field,
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _offending(request: HttpRequest) -> str | None:
+        if "\x00" in request.path:
+            return "path"
+        for key in request.GET:
+            if "\x00" in key or any("\x00" in v for v in request.GET.getlist(key)):
+                return key.replace("\x00", "")
+        if request.content_type == "application/json" and request.body:
+            try:
+                data = json.loads(request.body)
+            except ValueError:
+                return None  # malformed JSON is the API's own 400
+            return nul_field(data)
+        return None

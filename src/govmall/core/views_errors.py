@@ -8,14 +8,23 @@ from django.shortcuts import render
 from govmall.core.errors import error_body
 
 
-def _respond(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+def _respond(
+    request: HttpRequest, status: int, code: str, message: str, **details: str
+) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body(code, message), status=status)
+        return JsonResponse(error_body(code, message, **details), status=status)
     return render(request, "core/error.html", {"status": status, "code": code}, status=status)
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _respond(request, 400, "bad_request", "Bad request.")
+def bad_request(
+    request: HttpRequest,
+    exception: Exception | None = None,
+    *,
+    code: str = "bad_request",
+    message: str = "Bad request.",
+    **details: str,
+) -> HttpResponse:
+    return _respond(request, 400, code, message, **details)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
