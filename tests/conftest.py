@@ -18,15 +18,13 @@ def api_client(client):
 @pytest.fixture(autouse=True)
 def _divisions_present(request):
     """Transactional tests (live server, browser) flush every table after they run, including
-    the division table that a data migration loads; put it back for whoever runs next."""
+    the reference data that data migrations load; put it back for whoever runs next."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None:
         yield
         return
     request.getfixturevalue("_django_db_helper")
-    from govmall.accounts.divisions import load_divisions
-    from govmall.accounts.models import Division
+    from govmall.core.reference import ensure_reference_data
 
-    if not Division.objects.exists():
-        load_divisions(Division)
+    ensure_reference_data()
     yield

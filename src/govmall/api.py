@@ -4,8 +4,27 @@ from govmall.accounts.api import router as accounts_router
 from govmall.audit.api import router as audit_router
 from govmall.core.api import router as core_router
 from govmall.core.api_base import build_api
+from govmall.stats.api import router as stats_router
+from govmall.suppliers import (
+    api_credit,
+    api_directory,
+    api_documents,
+    api_registration,
+    api_shared,
+    api_verification,
+)
 
 api = build_api()
 api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/audit/", audit_router)
+api.add_router("/stats/", stats_router)
+for supplier_api in (
+    api_registration,
+    api_documents,
+    api_credit,
+    api_verification,
+    api_shared,
+    api_directory,
+):
+    api.add_router("/", supplier_api.router)

@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("govmall.accounts.urls")),
     path("audit/", include("govmall.audit.urls")),
     path("calendar/", include("govmall.core.urls_calendar")),
+    path("suppliers/", include("govmall.suppliers.urls")),
+    path("stats/", include("govmall.stats.urls")),
     path("admin/", admin.site.urls),
     path("", include("govmall.core.urls")),
 ]

@@ -58,3 +58,33 @@ class CalendarYear(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.year} {'complete' if self.complete else 'open'}"
+
+
+class NumberSequence(models.Model):
+    """SQLite's stand-in for a database sequence (PostgreSQL uses real sequences)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+
+class Notification(models.Model):
+    """An in-app notification to a user (sent once; read by its recipient)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    verb = models.CharField(max_length=60)
+    message = models.CharField(max_length=500)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.verb}: {self.message[:40]}"

@@ -50,10 +50,11 @@ class Command(BaseCommand):
             )
         say("[2/4] resetting demo data …")
         call_command("flush", interactive=False, verbosity=0)
-        from govmall.accounts.divisions import load_divisions
         from govmall.accounts.models import Division
+        from govmall.core.reference import ensure_reference_data
 
-        say(f"      divisions: {load_divisions(Division)}")
+        ensure_reference_data()
+        say(f"      reference data: {Division.objects.count()} divisions")
         say("[3/4] loading demo data …")
         logins = load_demo(progress=lambda msg: say(f"      {msg}"))
         say("[4/4] demo logins (username / password / role / organisation):")

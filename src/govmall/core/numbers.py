@@ -1,0 +1,39 @@
+"""Readable public numbers (SUP-2026-000123) from a database sequence.
+
+PostgreSQL: a real sequence per name (no row lock, no contention between writers). SQLite: a
+small table, updated in the caller's transaction; SQLite serialises writers anyway.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.utils import timezone
+
+from govmall.core.models import NumberSequence
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+
+
+def next_value(name: str) -> int:
+    if not _NAME.match(name):
+        raise ValueError(f"bad sequence name {name!r}")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS govmall_seq_{name}")
+            cursor.execute("SELECT nextval(%s)", [f"govmall_seq_{name}"])
+            return int(cursor.fetchone()[0])
+    NumberSequence.objects.get_or_create(name=name)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE core_numbersequence SET value = value + 1 WHERE name = %s RETURNING value",
+            [name],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def next_number(prefix: str) -> str:
+    """`PREFIX-YYYY-NNNNNN`, the year in Beijing time; numbers run on across years."""
+    year = timezone.localtime().year
+    return f"{prefix}-{year}-{next_value(prefix.lower()):06d}"

@@ -1,0 +1,6 @@
+"""Public statistics pages."""
+
+from django.urls import URLPattern
+
+app_name = "stats"
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Supplier credit API."""
+
+from ninja import Router
+
+router = Router(tags=["suppliers"])

@@ -1,0 +1,5 @@
+"""Supplier directory API."""
+
+from ninja import Router
+
+router = Router(tags=["suppliers"])

@@ -1,0 +1,5 @@
+"""Supplier documents API."""
+
+from ninja import Router
+
+router = Router(tags=["suppliers"])

@@ -1,0 +1,5 @@
+"""Supplier registration API."""
+
+from ninja import Router
+
+router = Router(tags=["suppliers"])

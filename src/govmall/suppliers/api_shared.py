@@ -1,0 +1,5 @@
+"""Supplier shared API."""
+
+from ninja import Router
+
+router = Router(tags=["suppliers"])

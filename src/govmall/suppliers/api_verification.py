@@ -1,0 +1,5 @@
+"""Supplier verification API."""
+
+from ninja import Router
+
+router = Router(tags=["suppliers"])

@@ -1,0 +1,5 @@
+"""Supplier credit pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

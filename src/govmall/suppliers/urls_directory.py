@@ -1,0 +1,5 @@
+"""Supplier directory pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Supplier documents pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Supplier registration pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Supplier shared pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

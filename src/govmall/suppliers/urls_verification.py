@@ -1,0 +1,5 @@
+"""Supplier verification pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
