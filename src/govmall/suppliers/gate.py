@@ -25,7 +25,7 @@ def trading_blockers(supplier: Supplier) -> list[tuple[str, str]]:
         blockers.append(
             ("commitment_not_signed", _("The current credit commitment has not been signed."))
         )
-    missing = missing_required_types(supplier)
+    missing = missing_required_types(supplier, accepted_only=True)
     if missing:
         blockers.append(
             (

@@ -222,6 +222,10 @@ class Document(AuditedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField()
+    # When verification accepted this version (its application approved; for a supplier of
+    # shared recruitment, a missing required type is accepted on upload). An active supplier
+    # trades on its accepted versions while newer ones await verification.
+    accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["doc_type", "-version"]
