@@ -138,5 +138,6 @@ def make_supplier(
                     original_name=f"{doc_type.code}.pdf",
                     uploaded_by=admin,
                     uploaded_at=now,
+                    accepted_at=now if status == "active" else None,
                 )
     return supplier, admin
