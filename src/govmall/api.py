@@ -4,6 +4,7 @@ from govmall.accounts.api import router as accounts_router
 from govmall.audit.api import router as audit_router
 from govmall.core.api import router as core_router
 from govmall.core.api_base import build_api
+from govmall.core.api_notifications import router as notifications_router
 from govmall.stats.api import router as stats_router
 from govmall.suppliers import (
     api_credit,
@@ -18,6 +19,7 @@ api = build_api()
 api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/audit/", audit_router)
+api.add_router("/", notifications_router)
 api.add_router("/stats/", stats_router)
 for supplier_api in (
     api_registration,

@@ -18,3 +18,14 @@ def notify(recipients: Iterable[User], *, verb: str, message: str, link: str = "
     ]
     Notification.objects.bulk_create(rows)
     return len(rows)
+
+
+def notifications_mark_read(*, actor: User, ids: list[int] | None = None) -> int:
+    """Mark the actor's notifications read (all unread ones when `ids` is None).
+
+    Reading is the recipient's own view state, not a business state change: no audit event.
+    """
+    unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
