@@ -13,6 +13,7 @@ from importlib import import_module
 log = logging.getLogger(__name__)
 
 JOBS: list[str] = [
+    "govmall.suppliers.deadlines.overdue_notification_job",
     "govmall.audit.services.checkpoint_job",
 ]
 

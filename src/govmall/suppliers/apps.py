@@ -8,6 +8,7 @@ class SuppliersConfig(AppConfig):
 
     def ready(self) -> None:
         from govmall.audit.access import register_timeline
+        from govmall.suppliers.deadlines import register as register_verification_deadlines
         from govmall.suppliers.access import can_view_supplier_file
 
         register_timeline("suppliers.supplier", can_view_supplier_file)
@@ -23,3 +24,4 @@ class SuppliersConfig(AppConfig):
                 and actor.organisation.kind in ("operator", "regulator")
             ),
         )
+        register_verification_deadlines()
