@@ -121,3 +121,11 @@ def test_tick_runs_the_overdue_job():
         True,
         "1 overdue applications notified",
     )
+
+
+def test_marking_the_last_supported_year_complete_is_fine():
+    from govmall.core.services_calendar import calendar_year_mark_complete
+    from tests.factories import regional_operator_admin
+
+    row = calendar_year_mark_complete(actor=regional_operator_admin(), year=9999)
+    assert row.complete

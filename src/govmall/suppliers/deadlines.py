@@ -42,10 +42,10 @@ def recompute_verification_deadlines(years: set[int], actor: User | None) -> int
     if not years:
         return 0
     first = datetime(min(years), 1, 1, tzinfo=TZ)
-    after_last = datetime(max(years) + 1, 1, 1, tzinfo=TZ)
+    last = datetime(max(years), 12, 31, 23, 59, 59, 999999, tzinfo=TZ)  # 9999 has no next year
     candidates = (
         Application.objects.select_for_update()
-        .filter(status=ApplicationStatus.PENDING, submitted_at__lt=after_last, deadline__gte=first)
+        .filter(status=ApplicationStatus.PENDING, submitted_at__lte=last, deadline__gte=first)
         .order_by("id")
     )
     changed = 0
