@@ -74,5 +74,8 @@ def load_demo(progress: Callable[[str], None] = lambda _msg: None) -> list[DemoL
                 )
             logins.append(DemoLogin(username, demo_password(username), role, org_name))
         progress(f"users: {len(logins)}")
+        from govmall.suppliers.demo import load_supplier_demo
+
+        logins += load_supplier_demo(progress)
         DemoMarker.objects.get_or_create(version=DEMO_VERSION)
     return logins

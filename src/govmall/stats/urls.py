@@ -1,6 +1,10 @@
 """Public statistics pages."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from govmall.stats import views
 
 app_name = "stats"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("suppliers/", views.suppliers, name="suppliers"),
+]

@@ -8,8 +8,8 @@ class SuppliersConfig(AppConfig):
 
     def ready(self) -> None:
         from govmall.audit.access import register_timeline
-        from govmall.suppliers.deadlines import register as register_verification_deadlines
         from govmall.suppliers.access import can_view_supplier_file
+        from govmall.suppliers.deadlines import register as register_verification_deadlines
 
         register_timeline("suppliers.supplier", can_view_supplier_file)
         for object_type in ("suppliers.application", "suppliers.document", "suppliers.creditflag"):

@@ -1,5 +1,9 @@
-"""Supplier directory pages."""
+"""The public supplier directory."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from govmall.suppliers import views_directory
+
+urlpatterns: list[URLPattern] = [
+    path("directory/", views_directory.directory, name="directory"),
+]
