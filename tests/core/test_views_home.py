@@ -74,7 +74,13 @@ def _nav_keys(response):
 
 def test_anonymous_navigation_has_only_public_entries(client):
     response = client.get("/")
-    assert _nav_keys(response) == ["public_home", "audit_checkpoints", "calendar"]
+    assert _nav_keys(response) == [
+        "public_home",
+        "audit_checkpoints",
+        "calendar",
+        "supplier_directory",
+        "supplier_stats",
+    ]
     assert "logout" not in response.content.decode()
 
 
@@ -85,6 +91,8 @@ def test_signed_in_navigation_adds_workspace_and_tokens_but_not_calendar_managem
         "public_home",
         "audit_checkpoints",
         "calendar",
+        "supplier_directory",
+        "supplier_stats",
         "workspace",
         "api_tokens",
     ]
@@ -101,7 +109,9 @@ def test_regional_operator_admin_gets_calendar_management(client):
     _login(client, regional_operator_admin())
     response = client.get("/home/")
     assert "calendar_manage" in _nav_keys(response)
-    assert 'href="/calendar/manage/"' in response.content.decode()
+    # an administrative page: a workspace shortcut, not a top-bar entry
+    html = response.content.decode()
+    assert 'data-shortcut="calendar_manage"' in html and 'data-nav="calendar_manage"' not in html
 
 
 def test_header_shows_name_organisation_and_a_post_logout(client):

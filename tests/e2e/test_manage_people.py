@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_unit_admin_adds_a_buyer(page):
     load_demo()
     login(page, "unit-admin", demo_password("unit-admin"))
-    page.click("nav >> text=用户管理")
+    page.click("[data-shortcut=users]")
     page.fill("input[name=username]", "new-buyer")
     page.fill("input[name=display_name]", "新采购员")
     page.fill("input[name=password]", "123")
@@ -31,7 +31,7 @@ def test_unit_admin_adds_a_buyer(page):
 def test_operator_admin_opens_a_purchasing_unit(page):
     load_demo()
     login(page, "op-admin", demo_password("op-admin"))
-    page.click("nav >> text=采购单位")
+    page.click("[data-shortcut=purchasing_units]")
     page.fill("input[name=name]", "呼和浩特市第一中学")
     page.fill("input[name=division_code]", "150102")
     page.fill("input[name=admin_username]", "hh-admin")

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from govmall.accounts.access import is_operator_admin, is_org_admin, is_regional_operator_admin
 from govmall.accounts.models import User
+from govmall.accounts.roles import Role
+from govmall.suppliers.credit import can_view_credit_lists
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class NavItem:
     label: str
     url: str
     active: bool = False
+    in_bar: bool = True
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class RoleEntry:
     label: str | Promise
     target: str
     allowed: Callable[[User], bool]
+    # False: an administrative page reached from the workspace's shortcuts, not the top bar.
+    in_bar: bool = True
 
 
 def _url(target: str) -> str:
@@ -53,10 +58,20 @@ def _any_user(_user: User) -> bool:
     return True
 
 
+def _is_supplier(user: User) -> bool:
+    return user.has_role(Role.SUPPLIER_ADMIN, Role.SUPPLIER_STAFF)
+
+
+def _is_operator(user: User) -> bool:
+    return user.has_role(Role.OPERATOR_ADMIN, Role.OPERATOR_REVIEWER)
+
+
 PUBLIC_ENTRIES: list[RoleEntry] = [
     RoleEntry("public_home", _("Home"), "core:public_home", _any_user),
     RoleEntry("audit_checkpoints", _("Audit checkpoints"), "/audit/checkpoints/", _any_user),
     RoleEntry("calendar", _("Working-day calendar"), "/calendar/", _any_user),
+    RoleEntry("supplier_directory", _("Supplier directory"), "suppliers:directory", _any_user),
+    RoleEntry("supplier_stats", _("Supplier statistics"), "stats:suppliers", _any_user),
 ]
 
 SIGNED_IN_ENTRIES: list[RoleEntry] = [
@@ -66,15 +81,40 @@ SIGNED_IN_ENTRIES: list[RoleEntry] = [
 
 # Entries that depend on the user's roles. Capabilities append theirs here.
 ROLE_ENTRIES: list[RoleEntry] = [
-    RoleEntry("users", _("Users"), "accounts:users", is_org_admin),
+    RoleEntry("supplier_home", _("Onboarding"), "suppliers:home", _is_supplier),
     RoleEntry(
-        "purchasing_units", _("Purchasing units"), "accounts:purchasing_units", is_operator_admin
+        "supplier_documents", _("Qualification documents"), "suppliers:documents", _is_supplier
+    ),
+    RoleEntry("verification_queue", _("Verification queue"), "suppliers:queue", _is_operator),
+    RoleEntry("credit_lists", _("Credit lists"), "suppliers:credit_lists", can_view_credit_lists),
+    RoleEntry("users", _("Users"), "accounts:users", is_org_admin, in_bar=False),
+    RoleEntry(
+        "purchasing_units",
+        _("Purchasing units"),
+        "accounts:purchasing_units",
+        is_operator_admin,
+        in_bar=False,
     ),
     RoleEntry(
         "calendar_manage",
         _("Calendar management"),
         "/calendar/manage/",
         is_regional_operator_admin,
+        in_bar=False,
+    ),
+    RoleEntry(
+        "commitment_versions",
+        _("Commitment texts"),
+        "suppliers:commitment_versions",
+        is_regional_operator_admin,
+        in_bar=False,
+    ),
+    RoleEntry(
+        "shared_import",
+        _("Shared recruitment"),
+        "suppliers:shared_import",
+        is_regional_operator_admin,
+        in_bar=False,
     ),
 ]
 
@@ -103,6 +143,12 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         if matches and len(url) > len(best):
             best = url
     return [
-        NavItem(key=entry.key, label=str(entry.label), url=url, active=url == best)
+        NavItem(
+            key=entry.key,
+            label=str(entry.label),
+            url=url,
+            active=url == best,
+            in_bar=entry.in_bar,
+        )
         for entry, url in resolved
     ]
