@@ -24,3 +24,24 @@ def has_signed_current(supplier: Supplier) -> bool:
     if current is None:
         return False
     return CommitmentSignature.objects.filter(supplier=supplier, text=current).exists()
+
+
+def current_signature(supplier: Supplier) -> CommitmentSignature | None:
+    """The supplier's signature of the current version, if any."""
+    current = current_commitment()
+    if current is None:
+        return None
+    return (
+        CommitmentSignature.objects.select_related("text", "signed_by")
+        .filter(supplier=supplier, text=current)
+        .first()
+    )
+
+
+def signatures_of(supplier: Supplier) -> list[CommitmentSignature]:
+    """Every signature of the supplier, newest version first."""
+    return list(
+        CommitmentSignature.objects.select_related("text", "signed_by")
+        .filter(supplier=supplier)
+        .order_by("-text__version")
+    )
