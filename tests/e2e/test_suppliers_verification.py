@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from govmall.suppliers.models import Application
-from tests.e2e.conftest import browser, login, page, screenshot  # noqa: F401
+from tests.e2e.conftest import login, screenshot
 from tests.factories import PASSWORD
 from tests.suppliers.verification_helpers import (
     overdue_application,
@@ -21,7 +21,7 @@ from tests.suppliers.verification_helpers import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_queue_return_resubmit_approve(page):  # noqa: F811
+def test_queue_return_resubmit_approve(page):
     _centre, city = setup_operators()
     operator = reviewer(city)
     supplier, admin, application = submitted(name="包头市鹿城办公设备有限公司")
