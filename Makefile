@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 
-.PHONY: demo test venv lint typecheck migrations-check pytest lock messages clean
+.PHONY: demo test venv lint typecheck migrations-check pytest lock messages bench clean
 
 venv: $(STAMP)
 
@@ -34,6 +34,12 @@ migrations-check: venv
 
 pytest: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Speed benchmarks (PostgreSQL; figures in docs/benchmarks.md).
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/govmall_bench
+bench: venv
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python benchmarks/queue_page.py
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python benchmarks/rescreen.py
 
 # Re-resolve the lock file after changing dependencies in pyproject.toml (needs `uv`).
 lock:
