@@ -28,3 +28,22 @@ def _divisions_present(request):
 
     ensure_reference_data()
     yield
+
+
+@pytest.fixture
+def english(monkeypatch):
+    """Assert messages in English (the msgids), whatever the catalogues say: the test thread
+    and every test client request (Accept-Language: en unless the test sends its own)."""
+    from django.test.client import RequestFactory
+    from django.utils import translation
+
+    base_environ = RequestFactory._base_environ
+
+    def environ(self, **request):
+        env = base_environ(self, **request)
+        env.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+        return env
+
+    monkeypatch.setattr(RequestFactory, "_base_environ", environ)
+    with translation.override("en"):
+        yield

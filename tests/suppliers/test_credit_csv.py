@@ -11,6 +11,8 @@ from govmall.core.errors import DomainError
 from govmall.suppliers.creditcsv import ParsedRow, RowFault, iter_rows
 from tests.suppliers.credit_helpers import HEADER, code, csv_bytes, row
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def parse(data: bytes) -> list[ParsedRow | RowFault]:
     return list(iter_rows(io.BytesIO(data)))

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from govmall.suppliers.models import Supplier
 from tests.factories import make_supplier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

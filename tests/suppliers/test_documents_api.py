@@ -15,7 +15,7 @@ from tests.factories import make_org, make_supplier, make_user
 from tests.permissions import check_matrix, client_for, database_fingerprint
 from tests.suppliers import files
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture(autouse=True)
@@ -405,4 +405,4 @@ def test_document_list_partial_for_the_operator_page(world):
         },
     )
     assert 'data-testid="document-list-empty"' in empty
-    assert "营业执照、授权委托书" in empty
+    assert "Business licence, Letter of authorisation" in empty  # names in the page's language

@@ -15,6 +15,8 @@ from tests.suppliers import files
 
 LIMIT = 10 * 1024 * 1024
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def refusal(data: bytes, name: str = "licence.pdf") -> DomainError:
     with pytest.raises(DomainError) as exc:

@@ -18,7 +18,6 @@ from govmall.suppliers.services_verification import application_reject, applicat
 from tests.factories import make_supplier, make_user
 from tests.permissions import client_for
 from tests.suppliers.verification_helpers import (
-    english,  # noqa: F401
     reviewer,
     setup_operators,
     submitted,

@@ -10,7 +10,6 @@ from govmall.suppliers.models import Application
 from tests.factories import make_supplier, make_user
 from tests.permissions import check_matrix, client_for, database_fingerprint
 from tests.suppliers.verification_helpers import (
-    english,  # noqa: F401
     reviewer,
     setup_operators,
     submitted,

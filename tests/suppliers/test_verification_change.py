@@ -18,7 +18,6 @@ from govmall.suppliers.services_verification import (
 from tests.factories import credit_code_for, make_supplier
 from tests.permissions import database_fingerprint
 from tests.suppliers.verification_helpers import (
-    english,  # noqa: F401
     list_entry,
     reviewer,
     setup_operators,

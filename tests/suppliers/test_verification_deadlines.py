@@ -19,7 +19,6 @@ from govmall.suppliers.selectors_verification import overdue_applications
 from govmall.suppliers.services_verification import application_approve
 from tests.factories import make_user, regional_operator_admin
 from tests.suppliers.verification_helpers import (
-    english,  # noqa: F401
     reviewer,
     setup_operators,
     submitted,

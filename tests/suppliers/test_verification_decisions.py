@@ -21,7 +21,6 @@ from govmall.suppliers.services_verification import (
 from tests.factories import make_user
 from tests.permissions import database_fingerprint
 from tests.suppliers.verification_helpers import (
-    english,  # noqa: F401
     list_entry,
     reviewer,
     setup_operators,

@@ -18,7 +18,6 @@ from govmall.suppliers.services_verification import application_submit
 from tests.factories import make_supplier, make_user
 from tests.permissions import database_fingerprint
 from tests.suppliers.verification_helpers import (
-    english,  # noqa: F401
     list_entry,
     operator,
     reviewer,

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from govmall.accounts.models import Organisation, User
 from govmall.accounts.roles import OrgKind, Role
@@ -54,13 +53,6 @@ def list_entry(credit_code: str, *, expiry: date | None = None) -> CreditListEnt
         expiry_date=expiry,
         imported_in=imp,
     )
-
-
-@pytest.fixture
-def english():
-    """Messages are asserted in English (the msgids), whatever catalogues are built."""
-    with translation.override("en"):
-        yield
 
 
 def overdue_application() -> Application:
