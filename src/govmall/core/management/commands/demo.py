@@ -59,9 +59,10 @@ class Command(BaseCommand):
         logins = load_demo(progress=lambda msg: say(f"      {msg}"))
         say("[4/4] demo logins (username / password / role / organisation):")
         width = max(len(login.username) for login in logins)
+        pw_width = max(len(login.password) for login in logins)
         for login in logins:
             say(
-                f"      {login.username:<{width}}  {login.password:<26} {login.role:<18} "
+                f"      {login.username:<{width}}  {login.password:<{pw_width}}  {login.role:<18} "
                 f"{login.organisation}"
             )
         if options["no_serve"]:
