@@ -158,3 +158,23 @@ def test_query_count_does_not_grow_with_rows(django_assert_max_num_queries):
     deadlines = [a.deadline for a in Application.objects.filter(owner=city).order_by("deadline")]
     first_row = response.context["result"].rows[0].application
     assert first_row.deadline == deadlines[0]
+
+
+def test_queue_shows_open_credit_flags_in_jurisdiction():
+    from django.utils import timezone
+
+    from govmall.accounts.roles import OrgKind
+    from govmall.suppliers.models import CreditFlag
+    from tests.factories import make_org
+    from tests.suppliers.verification_helpers import list_entry, reviewer, setup_operators
+
+    _centre, city = setup_operators()
+    supplier, _admin = make_supplier()
+    entry = list_entry(supplier.credit_code)
+    CreditFlag.objects.create(supplier=supplier, entry=entry, raised_at=timezone.now())
+    page = client_for(reviewer(city)).get("/suppliers/queue/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert 'data-testid="open-flags"' in html and "1 active supplier" in html
+    outside = make_org(OrgKind.OPERATOR, division="150100")
+    other = client_for(reviewer(outside)).get("/suppliers/queue/").content.decode()
+    assert 'data-testid="open-flags"' not in other

@@ -25,6 +25,7 @@ from govmall.core.forms import add_domain_error
 from govmall.suppliers import services_verification as services
 from govmall.suppliers.access import application_for_actor, own_supplier, require_deciding_operator
 from govmall.suppliers.commitment import has_signed_current
+from govmall.suppliers.credit import open_flags_in_jurisdiction
 from govmall.suppliers.documents import latest_documents, missing_required_types
 from govmall.suppliers.models import Application, CreditListType, Document, SupplierStatus
 from govmall.suppliers.selectors_verification import (
@@ -189,6 +190,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "organisation": org,
             "regional": bool(org and org.is_regional_centre),
+            # credit-list hits on active suppliers wait in the same operators' view
+            "open_flags": open_flags_in_jurisdiction(actor).count(),
         },
     )
 
