@@ -83,6 +83,24 @@ class Supplier(AuditedModel):
         return self.organisation.division_id.startswith(settings.GOVMALL_REGION_PREFIX)
 
 
+# The supplier's own profile fields (besides its organisation's name and division), in the order
+# forms, snapshots and pages show them.
+SUPPLIER_FIELDS = (
+    "credit_code",
+    "supplier_type",
+    "size",
+    "legal_representative",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "address",
+    "business_scope",
+    "intended_categories",
+    "service_outlets",
+    "hotline_hours",
+)
+
+
 class ApplicationKind(models.TextChoices):
     ONBOARDING = "onboarding", _("Onboarding")
     CHANGE = "change", _("Change of key data")

@@ -28,6 +28,7 @@ from govmall.core.models import CalendarOverride
 from govmall.suppliers.codes import validate_credit_code
 from govmall.suppliers.credit import active_hits
 from govmall.suppliers.models import (
+    SUPPLIER_FIELDS,
     Application,
     ApplicationStatus,
     Supplier,
@@ -39,20 +40,6 @@ from govmall.suppliers.models import (
 PAGE_SIZE = 50
 
 # The supplier fields an application snapshots (with the organisation's name and division).
-SUPPLIER_FIELDS = (
-    "credit_code",
-    "supplier_type",
-    "size",
-    "legal_representative",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "address",
-    "business_scope",
-    "intended_categories",
-    "service_outlets",
-    "hotline_hours",
-)
 PROFILE_FIELDS = ("name", "division", *SUPPLIER_FIELDS)
 # A return gives reasons per field of the profile, or for the documents.
 REASON_FIELDS = (*PROFILE_FIELDS, "documents")

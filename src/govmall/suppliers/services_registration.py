@@ -25,7 +25,13 @@ from govmall.accounts.roles import OrgKind, Role
 from govmall.audit.services import changes, record_event
 from govmall.core.errors import DomainError, NotFound, PermissionDenied
 from govmall.suppliers import codes
-from govmall.suppliers.models import Supplier, SupplierSize, SupplierStatus, SupplierType
+from govmall.suppliers.models import (
+    SUPPLIER_FIELDS,
+    Supplier,
+    SupplierSize,
+    SupplierStatus,
+    SupplierType,
+)
 
 # Upper bounds of every text input (the model's columns; the API schemas use the same).
 LIMITS: dict[str, int] = {
@@ -49,20 +55,6 @@ MAX_CATEGORY_LENGTH = 100
 PHONE = re.compile(r"^[0-9+()\- ]{5,30}$")
 
 # Profile fields as the caller names them → where they live.
-SUPPLIER_FIELDS = (
-    "credit_code",
-    "supplier_type",
-    "size",
-    "legal_representative",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "address",
-    "business_scope",
-    "intended_categories",
-    "service_outlets",
-    "hotline_hours",
-)
 ORGANISATION_FIELDS = ("org_name", "division_code")
 PROFILE_FIELDS = ORGANISATION_FIELDS + SUPPLIER_FIELDS
 # Key data of an active supplier changes only through verification (a change application).
