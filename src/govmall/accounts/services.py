@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -161,6 +161,32 @@ def _record_failure(username: str, user: User | None, ip: str | None, reason: st
     )
 
 
+def record_bad_password(user: User, *, ip: str | None, now: datetime) -> None:
+    """Record a wrong secret (password, activation code) for `user` and lock the account when
+    it is the 5th within 15 minutes. Failures before the last lock ended are spent. The caller
+    holds the user's row lock inside its transaction."""
+    _record_failure(user.username, user, ip, LoginFailure.Reason.BAD_PASSWORD)
+    window_start = now - timedelta(seconds=settings.GOVMALL_LOGIN_WINDOW_SECONDS)
+    if user.locked_until is not None and user.locked_until > window_start:
+        window_start = user.locked_until
+    recent = LoginFailure.objects.filter(
+        user=user, reason=LoginFailure.Reason.BAD_PASSWORD, at__gt=window_start
+    ).count()
+    if recent >= settings.GOVMALL_LOGIN_MAX_FAILURES:
+        until = now + timedelta(seconds=settings.GOVMALL_LOGIN_LOCK_SECONDS)
+        before = {"locked_until": user.locked_until}
+        User.objects.filter(pk=user.pk).update(locked_until=until)
+        user.locked_until = until
+        record_event(
+            obj=user,
+            action="user.locked",
+            actor=None,
+            organisation=user.organisation,
+            before=before,
+            after={"locked_until": until, "failures": recent},
+        )
+
+
 def login_authenticate(*, username: str, password: str, ip: str | None) -> User | None:
     """Check a password under the throttle: 5 failures within 15 minutes lock the account for
     15 minutes, during which even the right password is refused. Every failure is recorded."""
@@ -179,26 +205,7 @@ def login_authenticate(*, username: str, password: str, ip: str | None) -> User 
             return None
         if check_password(password, user.password, setter=None):
             return user
-        _record_failure(username, user, ip, LoginFailure.Reason.BAD_PASSWORD)
-        window_start = now - timedelta(seconds=settings.GOVMALL_LOGIN_WINDOW_SECONDS)
-        if user.locked_until is not None and user.locked_until > window_start:
-            window_start = user.locked_until  # failures before the last lock ended are spent
-        recent = LoginFailure.objects.filter(
-            user=user, reason=LoginFailure.Reason.BAD_PASSWORD, at__gt=window_start
-        ).count()
-        if recent >= settings.GOVMALL_LOGIN_MAX_FAILURES:
-            until = now + timedelta(seconds=settings.GOVMALL_LOGIN_LOCK_SECONDS)
-            before = {"locked_until": user.locked_until}
-            User.objects.filter(pk=user.pk).update(locked_until=until)
-            user.locked_until = until
-            record_event(
-                obj=user,
-                action="user.locked",
-                actor=None,
-                organisation=user.organisation,
-                before=before,
-                after={"locked_until": until, "failures": recent},
-            )
+        record_bad_password(user, ip=ip, now=now)
     return None
 
 

@@ -36,10 +36,8 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -439,31 +437,6 @@ def _invalid_code() -> DomainError:
     )
 
 
-def _count_failure(user: User, ip: str | None, now: Any) -> None:
-    """A wrong code is a failed login of the account: the login throttle counts it."""
-    LoginFailure.objects.create(
-        username=user.username, user=user, at=now, ip=ip, reason=LoginFailure.Reason.BAD_PASSWORD
-    )
-    window_start = now - timedelta(seconds=settings.GOVMALL_LOGIN_WINDOW_SECONDS)
-    if user.locked_until is not None and user.locked_until > window_start:
-        window_start = user.locked_until
-    recent = LoginFailure.objects.filter(
-        user=user, reason=LoginFailure.Reason.BAD_PASSWORD, at__gt=window_start
-    ).count()
-    if recent >= settings.GOVMALL_LOGIN_MAX_FAILURES:
-        until = now + timedelta(seconds=settings.GOVMALL_LOGIN_LOCK_SECONDS)
-        before = {"locked_until": user.locked_until}
-        User.objects.filter(pk=user.pk).update(locked_until=until)
-        record_event(
-            obj=user,
-            action="user.locked",
-            actor=None,
-            organisation=user.organisation,
-            before=before,
-            after={"locked_until": until, "failures": recent},
-        )
-
-
 def supplier_admin_activate(
     *, username: str, code: str, password: str, ip: str | None = None
 ) -> User:
@@ -495,7 +468,7 @@ def supplier_admin_activate(
                 .first()
             )
             if activation is None or not user.is_active:
-                _count_failure(user, ip, now)
+                account_services.record_bad_password(user, ip=ip, now=now)
                 refusal = _invalid_code()
             elif activation.used_at is not None:
                 refusal = DomainError(
