@@ -17,6 +17,7 @@ from govmall.core.calendar import parse_date_input, parse_year_input
 from govmall.core.deadlines import recompute_open_deadlines
 from govmall.core.errors import DomainError, NotFound
 from govmall.core.models import CalendarOverride, CalendarYear
+from govmall.core.text import clean_text
 
 if TYPE_CHECKING:
     from govmall.accounts.models import User
@@ -25,19 +26,12 @@ NOTE_MAX_LENGTH = 200
 
 
 def _clean_note(note: Any) -> str:
-    if not isinstance(note, str) or not note.strip():
-        raise DomainError(
-            "required", _("Say why this day differs (e.g. the notice it comes from)."), field="note"
-        )
-    note = note.strip()
-    if len(note) > NOTE_MAX_LENGTH:
-        raise DomainError(
-            "too_long",
-            _("The note is longer than %(limit)d characters.") % {"limit": NOTE_MAX_LENGTH},
-            field="note",
-            limit=NOTE_MAX_LENGTH,
-        )
-    return note
+    return clean_text(
+        note,
+        field="note",
+        limit=NOTE_MAX_LENGTH,
+        required_message=_("Say why this day differs (e.g. the notice it comes from)."),
+    )
 
 
 def _clean_is_working(value: Any) -> bool:

@@ -25,6 +25,7 @@ from govmall.accounts.roles import OrgKind, Role
 from govmall.core.calendar import TZ, bundled_working_day
 from govmall.core.errors import DomainError, PermissionDenied
 from govmall.core.models import CalendarOverride
+from govmall.core.text import clean_text
 from govmall.suppliers.codes import validate_credit_code
 from govmall.suppliers.credit import active_hits
 from govmall.suppliers.models import (
@@ -419,6 +420,16 @@ def check_unique(supplier: Supplier, changes: dict[str, Any]) -> None:
         )
 
 
+def clean_reason(text: Any, *, field: str) -> str:
+    return clean_text(
+        text,
+        field=field,
+        limit=REASON_MAX_LENGTH,
+        required_code="reason_required",
+        required_message=_("Write the reason."),
+    )
+
+
 def clean_reasons(reasons: Any) -> dict[str, str]:
     """Reasons per field for a return: at least one; each named field from the vocabulary."""
     if not isinstance(reasons, dict):
@@ -432,16 +443,7 @@ def clean_reasons(reasons: Any) -> dict[str, str]:
                 field="reasons",
                 allowed=list(REASON_FIELDS),
             )
-        if not isinstance(text, str) or not text.strip():
-            raise DomainError("reason_required", _("Write the reason."), field=name)
-        if len(text.strip()) > REASON_MAX_LENGTH:
-            raise DomainError(
-                "too_long",
-                _("At most %(limit)d characters.") % {"limit": REASON_MAX_LENGTH},
-                field=name,
-                limit=REASON_MAX_LENGTH,
-            )
-        cleaned[name] = text.strip()
+        cleaned[name] = clean_reason(text, field=name)
     if not cleaned:
         raise DomainError("reasons_required", _("Give at least one reason."), field="reasons")
     return cleaned

@@ -17,6 +17,7 @@ from govmall.accounts.roles import Role
 from govmall.audit.services import record_event
 from govmall.core.errors import DomainError
 from govmall.core.notify import notify
+from govmall.core.text import clean_text
 from govmall.suppliers.commitment import current_commitment, text_for_language, text_sha256
 from govmall.suppliers.models import (
     CommitmentSignature,
@@ -34,19 +35,9 @@ USER_AGENT_LIMIT = 500
 def _clean_text(name: str, value: str) -> str:
     """One canonical form (LF line ends, no surrounding blank space), so the text shown, the
     text stored and the text hashed are the same bytes."""
-    value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    if not value:
-        raise DomainError("required", _("This field is required."), field=name)
-    if "\x00" in value:
-        raise DomainError("invalid", _("The text contains a NUL character."), field=name)
-    if len(value) > MAX_TEXT:
-        raise DomainError(
-            "too_long",
-            _("At most %(limit)d characters.") % {"limit": MAX_TEXT},
-            field=name,
-            limit=MAX_TEXT,
-        )
-    return value
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return clean_text(value, field=name, limit=MAX_TEXT)
 
 
 def commitment_publish(*, actor: User | None, text_zh: str, text_en: str) -> CommitmentText:

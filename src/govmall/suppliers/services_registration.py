@@ -24,6 +24,7 @@ from govmall.accounts.models import Division, Organisation, User
 from govmall.accounts.roles import OrgKind, Role
 from govmall.audit.services import changes, record_event
 from govmall.core.errors import DomainError, NotFound, PermissionDenied
+from govmall.core.text import clean_text
 from govmall.suppliers import codes
 from govmall.suppliers.models import (
     SUPPLIER_FIELDS,
@@ -89,24 +90,7 @@ def _required(name: str) -> DomainError:
 
 
 def _clean_text(name: str, value: Any, *, required: bool) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise DomainError("invalid", _("Enter text."), field=name)
-    value = value.strip()
-    if "\x00" in value:
-        raise DomainError("invalid", _("The text contains a NUL character."), field=name)
-    if required and not value:
-        raise _required(name)
-    limit = LIMITS[name]
-    if len(value) > limit:
-        raise DomainError(
-            "too_long",
-            _("At most %(limit)d characters.") % {"limit": limit},
-            field=name,
-            limit=limit,
-        )
-    return value
+    return clean_text(value, field=name, limit=LIMITS[name], required=required)
 
 
 def _clean_email(name: str, value: Any, *, required: bool) -> str:

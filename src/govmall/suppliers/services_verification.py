@@ -40,6 +40,7 @@ from govmall.suppliers.selectors_verification import (
     application_link,
     check_unique,
     clean_change,
+    clean_reason,
     clean_reasons,
     link,
     owner_users,
@@ -444,16 +445,7 @@ def application_reject(*, actor: User | None, number: str, reason: str) -> Appli
     with transaction.atomic():
         decider, supplier, application = _lock_for_decision(actor, number)
         now = timezone.now()
-        if not isinstance(reason, str) or not reason.strip():
-            raise DomainError("reason_required", _("Write the reason."), field="reason")
-        text = reason.strip()
-        if len(text) > REASON_MAX_LENGTH:
-            raise DomainError(
-                "too_long",
-                _("At most %(limit)d characters.") % {"limit": REASON_MAX_LENGTH},
-                field="reason",
-                limit=REASON_MAX_LENGTH,
-            )
+        text = clean_reason(reason, field="reason")
         if application.kind == ApplicationKind.ONBOARDING:
             _set_supplier_status(
                 decider, supplier, SupplierStatus.REJECTED, "supplier.rejected", now
