@@ -62,3 +62,17 @@ def test_trading_gate_lists_every_blocker():
     pending, _ = make_supplier(status="pending", signed=False, documents=False)
     codes = [code for code, _msg in trading_blockers(pending)]
     assert codes == ["supplier_not_active", "commitment_not_signed", "documents_missing"]
+
+
+@pytest.mark.django_db
+def test_gate_counts_uploaded_documents_before_activation_and_accepted_ones_after():
+    from django.utils import translation
+
+    returned, _ = make_supplier(status="returned")  # documents uploaded, not yet accepted
+    codes = [code for code, _msg in trading_blockers(returned)]
+    assert codes == ["supplier_not_active"]
+    active, _ = make_supplier()
+    active.documents.update(accepted_at=None)  # new versions awaiting verification only
+    with translation.override("zh-hans"):
+        blockers = dict(trading_blockers(active))
+    assert blockers["documents_missing"].endswith("营业执照、授权委托书")

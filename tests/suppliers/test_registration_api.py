@@ -83,7 +83,7 @@ def test_duplicate_credit_code_is_a_409():
 
 
 def test_me_matrix_and_content():
-    supplier, admin = make_supplier(status="draft", signed=False)
+    supplier, admin = make_supplier(status="draft", signed=False, documents=False)
     actors = {
         "anonymous": None,
         "buyer": make_user(Role.BUYER),

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from govmall.suppliers.models import Supplier, SupplierStatus
+from govmall.suppliers.models import DocumentType, Supplier, SupplierStatus
+
+
+def _names(types: Iterable[DocumentType]) -> str:
+    if get_language() == "en":
+        return ", ".join(t.name_en for t in types)
+    return "、".join(t.name_zh for t in types)
 
 
 def trading_blockers(supplier: Supplier) -> list[tuple[str, str]]:
@@ -25,13 +34,16 @@ def trading_blockers(supplier: Supplier) -> list[tuple[str, str]]:
         blockers.append(
             ("commitment_not_signed", _("The current credit commitment has not been signed."))
         )
-    missing = missing_required_types(supplier, accepted_only=True)
+    # An active supplier trades on accepted versions; before activation, "missing" means not
+    # uploaded at all (uploaded versions are what the pending verification is about).
+    missing = missing_required_types(
+        supplier, accepted_only=supplier.status == SupplierStatus.ACTIVE
+    )
     if missing:
         blockers.append(
             (
                 "documents_missing",
-                _("Required documents are missing: %(types)s")
-                % {"types": ", ".join(t.name_zh for t in missing)},
+                _("Required documents are missing: %(types)s") % {"types": _names(missing)},
             )
         )
     return blockers
