@@ -2,9 +2,18 @@
 
 from govmall.accounts.api import router as accounts_router
 from govmall.audit.api import router as audit_router
+from govmall.catalog import (
+    api_bulk,
+    api_categories,
+    api_listings,
+    api_reviews,
+    api_rules,
+    api_search,
+)
 from govmall.core.api import router as core_router
 from govmall.core.api_base import build_api
 from govmall.core.api_notifications import router as notifications_router
+from govmall.pricing.api import router as pricing_router
 from govmall.stats.api import router as stats_router
 from govmall.suppliers import (
     api_credit,
@@ -30,3 +39,6 @@ for supplier_api in (
     api_directory,
 ):
     api.add_router("/", supplier_api.router)
+for catalog_api in (api_categories, api_listings, api_reviews, api_rules, api_search, api_bulk):
+    api.add_router("/catalog/", catalog_api.router)
+api.add_router("/pricing/", pricing_router)

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "govmall.audit",
     "govmall.accounts",
     "govmall.suppliers",
+    "govmall.catalog",
+    "govmall.pricing",
     "govmall.stats",
 ]
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("audit/", include("govmall.audit.urls")),
     path("calendar/", include("govmall.core.urls_calendar")),
     path("suppliers/", include("govmall.suppliers.urls")),
+    path("catalog/", include("govmall.catalog.urls")),
+    path("pricing/", include("govmall.pricing.urls")),
     path("stats/", include("govmall.stats.urls")),
     path("admin/", admin.site.urls),
     path("", include("govmall.core.urls")),

@@ -37,3 +37,30 @@ def next_number(prefix: str) -> str:
     """`PREFIX-YYYY-NNNNNN`, the year in Beijing time; numbers run on across years."""
     year = timezone.localtime().year
     return f"{prefix}-{year}-{next_value(prefix.lower()):06d}"
+
+
+def next_numbers(prefix: str, count: int) -> list[str]:
+    """`count` consecutive-or-not numbers for a bulk insert, in one round trip per database."""
+    if count <= 0:
+        return []
+    name = prefix.lower()
+    if not _NAME.match(name):
+        raise ValueError(f"bad sequence name {name!r}")
+    year = timezone.localtime().year
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS govmall_seq_{name}")
+            cursor.execute(
+                "SELECT nextval(%s) FROM generate_series(1, %s)", [f"govmall_seq_{name}", count]
+            )
+            values = [int(row[0]) for row in cursor.fetchall()]
+    else:
+        NumberSequence.objects.get_or_create(name=name)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE core_numbersequence SET value = value + %s WHERE name = %s RETURNING value",
+                [count, name],
+            )
+            last = int(cursor.fetchone()[0])
+        values = list(range(last - count + 1, last + 1))
+    return [f"{prefix}-{year}-{v:06d}" for v in values]

@@ -1,0 +1,7 @@
+"""Catalogue API: search."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["catalog"])

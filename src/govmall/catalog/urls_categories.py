@@ -1,0 +1,7 @@
+"""Catalogue pages: categories."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
