@@ -342,3 +342,37 @@ class SearchRow(models.Model):
 
     def __str__(self) -> str:
         return f"search row {self.listing_id}"
+
+
+class ImportState(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ListingImportJob(AuditedModel):
+    """A CSV/XLSX upload of listings, processed in chunks so the page can show progress;
+    `rows` holds the parsed rows until processed, `report` one entry per row."""
+
+    supplier = models.ForeignKey(
+        "suppliers.Supplier", on_delete=models.PROTECT, related_name="listing_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(max_length=200)
+    state = models.CharField(
+        max_length=10, choices=ImportState.choices, default=ImportState.RUNNING
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    rows = models.JSONField(default=list, blank=True)
+    report = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"listing import {self.pk}"
