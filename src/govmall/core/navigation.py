@@ -66,8 +66,13 @@ def _is_operator(user: User) -> bool:
     return user.has_role(Role.OPERATOR_ADMIN, Role.OPERATOR_REVIEWER)
 
 
+def _is_operator_or_regulator(user: User) -> bool:
+    return user.has_role(Role.OPERATOR_ADMIN, Role.OPERATOR_REVIEWER, Role.REGULATOR)
+
+
 PUBLIC_ENTRIES: list[RoleEntry] = [
     RoleEntry("public_home", _("Home"), "core:public_home", _any_user),
+    RoleEntry("catalog", _("Catalogue"), "catalog:search", _any_user),
     RoleEntry("audit_checkpoints", _("Audit checkpoints"), "/audit/checkpoints/", _any_user),
     RoleEntry("calendar", _("Working-day calendar"), "/calendar/", _any_user),
     RoleEntry("supplier_directory", _("Supplier directory"), "suppliers:directory", _any_user),
@@ -85,7 +90,18 @@ ROLE_ENTRIES: list[RoleEntry] = [
     RoleEntry(
         "supplier_documents", _("Qualification documents"), "suppliers:documents", _is_supplier
     ),
+    RoleEntry("my_listings", _("My listings"), "catalog:my_listings", _is_supplier),
+    RoleEntry(
+        "listing_import", _("Import listings"), "catalog:bulk_import", _is_supplier, in_bar=False
+    ),
     RoleEntry("verification_queue", _("Verification queue"), "suppliers:queue", _is_operator),
+    RoleEntry("listing_reviews", _("Listing reviews"), "catalog:review_queue", _is_operator),
+    RoleEntry(
+        "reference_prices",
+        _("Reference prices"),
+        "pricing:references",
+        _is_operator_or_regulator,
+    ),
     RoleEntry("credit_lists", _("Credit lists"), "suppliers:credit_lists", can_view_credit_lists),
     RoleEntry("users", _("Users"), "accounts:users", is_org_admin, in_bar=False),
     RoleEntry(
@@ -113,6 +129,27 @@ ROLE_ENTRIES: list[RoleEntry] = [
         "shared_import",
         _("Shared recruitment"),
         "suppliers:shared_import",
+        is_regional_operator_admin,
+        in_bar=False,
+    ),
+    RoleEntry(
+        "categories_manage",
+        _("Categories"),
+        "catalog:categories_manage",
+        is_regional_operator_admin,
+        in_bar=False,
+    ),
+    RoleEntry(
+        "listing_rules",
+        _("Listing rules"),
+        "catalog:rules",
+        is_regional_operator_admin,
+        in_bar=False,
+    ),
+    RoleEntry(
+        "reference_import",
+        _("Import reference prices"),
+        "pricing:import",
         is_regional_operator_admin,
         in_bar=False,
     ),
