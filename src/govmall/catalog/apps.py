@@ -8,7 +8,10 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from govmall.audit.access import register_timeline
+        from govmall.catalog import deadlines
         from govmall.catalog.access import can_view_listing_trail
+
+        deadlines.register()
 
         register_timeline("catalog.listing", can_view_listing_trail)
         register_timeline(

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 JOBS: list[str] = [
     "govmall.suppliers.deadlines.overdue_notification_job",
+    "govmall.catalog.deadlines.overdue_notification_job",
     "govmall.audit.services.checkpoint_job",
 ]
 
