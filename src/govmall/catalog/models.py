@@ -54,7 +54,7 @@ class Category(AuditedModel):
 
 class AttributeKind(models.TextChoices):
     TEXT = "text", _("Text")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", _("Numeric value")
     CHOICE = "choice", _("Choice")
     BOOLEAN = "boolean", _("Yes/no")
 

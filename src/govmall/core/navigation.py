@@ -134,7 +134,7 @@ ROLE_ENTRIES: list[RoleEntry] = [
     ),
     RoleEntry(
         "categories_manage",
-        _("Categories"),
+        _("Category tree"),
         "catalog:categories_manage",
         is_regional_operator_admin,
         in_bar=False,
