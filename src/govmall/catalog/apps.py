@@ -14,13 +14,14 @@ class CatalogConfig(AppConfig):
         deadlines.register()
 
         register_timeline("catalog.listing", can_view_listing_trail)
-        register_timeline(
-            "catalog.listingimage",
-            lambda actor, obj: (
-                actor is not None
-                and actor.is_authenticated
-                and actor.organisation_id == obj.supplier.organisation_id
-            ),
-        )
+        for object_type in ("catalog.listingimage", "catalog.listingimportjob"):
+            register_timeline(
+                object_type,
+                lambda actor, obj: (
+                    actor is not None
+                    and actor.is_authenticated
+                    and actor.organisation_id == obj.supplier.organisation_id
+                ),
+            )
         register_timeline("catalog.category", lambda actor, obj: True)
         register_timeline("catalog.ruleset", lambda actor, obj: True)
