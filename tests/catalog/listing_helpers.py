@@ -74,7 +74,7 @@ def _attribute_value(spec) -> Any:
         value = max(low, Decimal("8"))
         if high is not None and value > high:
             value = high
-        return str(Decimal(value).normalize())
+        return format(Decimal(value).normalize(), "f")
     if spec.kind == "boolean":
         return True
     if spec.kind == "choice":
