@@ -15,20 +15,19 @@ Decisions (each one tested):
 Report lines: {"row", "code", "field", "value", "message", "failed"}. `row` is the line number
 in a CSV file (the header is line 1) or the position in the API's `rows` list (from 1).
 `failed` is false for skipped duplicates, which do not count as failed rows.
+
+The row vocabulary and value parsers are in `import_values`, the check of one row in
+`import_rows`; both are re-exported here, where callers have always imported them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sized
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -36,10 +35,59 @@ from django.utils.translation import gettext as _
 
 from govmall.accounts.models import User
 from govmall.audit.services import record_event
-from govmall.catalog.normalise import brand_key, fold, model_key
 from govmall.core.errors import DomainError
 from govmall.pricing.access import require_importer
-from govmall.pricing.models import ReferenceImport, ReferencePrice, ReferenceSource
+from govmall.pricing.import_rows import (
+    FUTURE_SKEW,
+    TEXT_LIMITS,
+    URL_LIMIT,
+    CheckedRow,
+    RowFault,
+    check_row,
+)
+from govmall.pricing.import_values import (
+    FIELD_ALIASES,
+    FIELDS,
+    MAX_PRICE,
+    REQUIRED_FIELDS,
+    SHANGHAI,
+    SOURCE_BY_NAME,
+    canonical_fields,
+    parse_captured_at,
+    parse_price,
+    parse_source,
+)
+from govmall.pricing.models import ReferenceImport, ReferencePrice
+
+__all__ = [
+    "BATCH",
+    "CHANNELS",
+    "FIELDS",
+    "FIELD_ALIASES",
+    "FUTURE_SKEW",
+    "IMPORTED_ACTION",
+    "IMPORT_LOCK_KEY",
+    "LIMITS",
+    "LOOKUP_CHUNK",
+    "MAX_PRICE",
+    "REPORT_LIMIT",
+    "REQUIRED_FIELDS",
+    "SHANGHAI",
+    "SOURCE_BY_NAME",
+    "TEXT_LIMITS",
+    "URL_LIMIT",
+    "CheckedRow",
+    "Progress",
+    "RowFault",
+    "canonical_fields",
+    "check_row",
+    "parse_captured_at",
+    "parse_price",
+    "parse_source",
+    "reference_import",
+    "rows_duplicate",
+    "too_large",
+]
 
 IMPORTED_ACTION = "reference.imported"
 CHANNELS = ("csv", "api")
@@ -48,325 +96,10 @@ LIMITS: dict[str, int] = {"csv": 50_000, "api": 5_000}
 BATCH = 2000  # rows per look-up of stored duplicates and per bulk insert
 LOOKUP_CHUNK = 500  # rows per duplicate query (at most 2 parameters a row: under SQLite's limit)
 REPORT_LIMIT = 1000  # report lines kept; the counts cover every row
-FUTURE_SKEW = timedelta(minutes=5)  # a capture time this far ahead of the clock is accepted
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Key of the PostgreSQL advisory lock serializing imports ("GMPRICES" as an int64).
 IMPORT_LOCK_KEY = 0x474D_5052_4943_4553
 
-TEXT_LIMITS = {"brand": 100, "model": 100}
-URL_LIMIT = 500
-MAX_PRICE = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
-
-# Row keys (API) and CSV headers: English names, the Chinese headers, a few obvious variants.
-FIELD_ALIASES: dict[str, str] = {
-    "source": "source",
-    "来源": "source",
-    "brand": "brand",
-    "品牌": "brand",
-    "model": "model",
-    "model_no": "model",
-    "型号": "model",
-    "price": "price",
-    "价格": "price",
-    "captured_at": "captured_at",
-    "采集时间": "captured_at",
-    "url": "url",
-    "链接": "url",
-}
-REQUIRED_FIELDS = ("source", "brand", "model", "price", "captured_at")
-FIELDS = (*REQUIRED_FIELDS, "url")
-
-# Source names as people write them, folded (case, width, spaces and hyphens ignored).
-_SOURCE_NAMES: dict[str, tuple[str, ...]] = {
-    ReferenceSource.JD: ("jd", "京东", "京东自营", "jd.com", "jd.com self-operated", "jingdong"),
-    ReferenceSource.TMALL: ("tmall", "天猫", "天猫旗舰店", "天猫自营", "tmall flagship store"),
-    ReferenceSource.SUNING: ("suning", "苏宁", "苏宁自营", "苏宁易购", "suning self-operated"),
-    ReferenceSource.MANUFACTURER: (
-        "manufacturer",
-        "厂商官方",
-        "厂商",
-        "厂商官网",
-        "厂家官方",
-        "官方",
-        "manufacturer official",
-        "manufacturer's official price",
-        "official",
-    ),
-    ReferenceSource.OTHER: ("other", "其他", "其它"),
-}
-SOURCE_BY_NAME: dict[str, str] = {
-    fold(name): str(value) for value, names in _SOURCE_NAMES.items() for name in names
-}
-
-_LOCAL_TIME = re.compile(
-    r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?",
-)
-_ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-_url_validator = URLValidator(schemes=["http", "https"])
-
 Progress = Callable[[int], None]
-
-
-# ---- one row ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowFault:
-    row: int
-    code: str
-    field: str | None
-    value: str
-    message: str
-
-
-@dataclass(frozen=True)
-class CheckedRow:
-    row: int
-    source: str
-    brand: str
-    model_no: str
-    brand_norm: str
-    model_norm: str
-    price: Decimal
-    captured_at: datetime
-    url: str
-
-    @property
-    def key(self) -> tuple[str, str, str, datetime, Decimal]:
-        """What makes two observations the same one."""
-        return (self.source, self.brand_norm, self.model_norm, self.captured_at, self.price)
-
-
-def parse_source(value: str) -> str | None:
-    """The ReferenceSource value for a code, a Chinese name (京东/天猫/苏宁/厂商官方) or an
-    English name; None if unknown."""
-    return SOURCE_BY_NAME.get(fold(value))
-
-
-def parse_price(value: Any) -> Decimal | None:
-    """A Decimal with at most 2 places that fits the column, or None. Positivity is checked
-    by the caller (a separate code). Accepts a leading ¥/￥ and thousands separators."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | Decimal):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    elif isinstance(value, str):
-        text = value.strip().lstrip("¥￥").strip().replace(",", "")
-        if not text or not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
-            return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return None
-    else:
-        return None
-    if not number.is_finite():
-        return None
-    if abs(number) > MAX_PRICE:
-        return None
-    exact = number.quantize(Decimal("0.01"))
-    if exact != number:  # more than 2 decimal places
-        return None
-    return exact
-
-
-def parse_captured_at(value: str) -> datetime | None:
-    """ISO 8601 date-time (with an offset, or without one meaning Asia/Shanghai), or
-    "YYYY-MM-DD HH:MM[:SS]" (also with slashes) in Asia/Shanghai. A date alone is refused:
-    a capture time needs its time."""
-    text = value.strip()
-    match = _LOCAL_TIME.fullmatch(text)
-    if match:
-        year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
-        try:
-            local = datetime(year, month, day, hour, minute, second)
-        except ValueError:
-            return None
-        return local.replace(tzinfo=SHANGHAI)
-    if not _ISO_DATE_TIME.match(text):
-        return None
-    try:
-        parsed = datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=SHANGHAI)
-    return parsed
-
-
-def canonical_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """The row's values under the canonical field names (English or Chinese keys accepted,
-    case-insensitive; unknown keys ignored)."""
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        if not isinstance(key, str) or key.startswith("_"):
-            continue
-        name = FIELD_ALIASES.get(key.strip().lower())
-        if name is not None and name not in values:
-            values[name] = value
-    return values
-
-
-def _shown(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
-def _text(value: Any) -> str | None:
-    """A cell as stripped text; numbers are accepted as their digits (a model "404"); other
-    types are not text (None)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return None
-
-
-def check_row(row: int, raw: Any, *, now: datetime) -> CheckedRow | RowFault:
-    """One row checked field by field; the first fault found is reported."""
-
-    def fault(code: str, name: str | None, value: Any, message: str) -> RowFault:
-        return RowFault(row, code, name, _shown(value), message)
-
-    if not isinstance(raw, Mapping):
-        return fault("invalid_row", None, "", _("The row is not an object of named fields."))
-    if raw.get("_invalid"):
-        return fault("invalid_row", None, "", str(raw["_invalid"]))
-    values = canonical_fields(raw)
-    texts: dict[str, str] = {}
-    for name in FIELDS:
-        value = values.get(name)
-        if name == "price":
-            continue
-        text = _text(value)
-        if text is None:
-            return fault(
-                "invalid_value",
-                name,
-                value,
-                _("%(field)s must be text.") % {"field": name},
-            )
-        if "\x00" in text:
-            return fault(
-                "invalid_value",
-                name,
-                "",
-                _("%(field)s contains a NUL character.") % {"field": name},
-            )
-        texts[name] = text
-    price_raw = values.get("price")
-    for name in REQUIRED_FIELDS:
-        empty = price_raw in (None, "") if name == "price" else not texts[name]
-        if empty:
-            return fault(
-                "missing_value",
-                name,
-                "",
-                _("%(field)s is empty; it is required.") % {"field": name},
-            )
-    source = parse_source(texts["source"])
-    if source is None:
-        return fault(
-            "unknown_source",
-            "source",
-            texts["source"],
-            _(
-                "Unknown source %(value)s: use jd, tmall, suning, manufacturer or other, "
-                "or 京东, 天猫, 苏宁, 厂商官方."
-            )
-            % {"value": _shown(texts["source"])},
-        )
-    for name, limit in TEXT_LIMITS.items():
-        if len(texts[name]) > limit:
-            return fault(
-                "value_too_long",
-                name,
-                texts[name],
-                _("%(field)s has %(length)d characters; at most %(limit)d are allowed.")
-                % {"field": name, "length": len(texts[name]), "limit": limit},
-            )
-    brand_norm, model_norm = brand_key(texts["brand"]), model_key(texts["model"])
-    for name, norm in (("brand", brand_norm), ("model", model_norm)):
-        if not norm:
-            return fault(
-                "missing_value",
-                name,
-                texts[name],
-                _("%(field)s has nothing but spaces and dashes.") % {"field": name},
-            )
-    price = parse_price(price_raw)
-    if price is None:
-        return fault(
-            "invalid_price",
-            "price",
-            price_raw,
-            _(
-                "The price %(value)s is not an amount in yuan with at most 2 decimal places "
-                "(at most 9,999,999,999.99)."
-            )
-            % {"value": _shown(price_raw)},
-        )
-    if price <= 0:
-        return fault(
-            "price_not_positive",
-            "price",
-            price_raw,
-            _("The price must be greater than zero."),
-        )
-    captured_at = parse_captured_at(texts["captured_at"])
-    if captured_at is None:
-        return fault(
-            "invalid_captured_at",
-            "captured_at",
-            texts["captured_at"],
-            _(
-                "The capture time %(value)s is not a date and time: use ISO 8601 with an "
-                "offset (2026-05-01T10:30:00+08:00) or YYYY-MM-DD HH:MM[:SS] (Beijing time)."
-            )
-            % {"value": _shown(texts["captured_at"])},
-        )
-    if captured_at > now + FUTURE_SKEW:
-        return fault(
-            "captured_in_future",
-            "captured_at",
-            texts["captured_at"],
-            _("The capture time %(value)s is in the future.")
-            % {"value": timezone.localtime(captured_at).strftime("%Y-%m-%d %H:%M:%S")},
-        )
-    url = texts["url"]
-    if url:
-        problem = len(url) > URL_LIMIT
-        if not problem:
-            try:
-                _url_validator(url)
-            except ValidationError:
-                problem = True
-        if problem:
-            return fault(
-                "invalid_url",
-                "url",
-                url,
-                _(
-                    "The link must be an http:// or https:// address of at most %(limit)d "
-                    "characters."
-                )
-                % {"limit": URL_LIMIT},
-            )
-    return CheckedRow(
-        row=row,
-        source=source,
-        brand=texts["brand"],
-        model_no=texts["model"],
-        brand_norm=brand_norm,
-        model_norm=model_norm,
-        price=price,
-        captured_at=captured_at.astimezone(UTC),
-        url=url,
-    )
 
 
 # ---- the import ------------------------------------------------------------------------------
