@@ -1,7 +1,13 @@
-"""Catalogue pages: search."""
+"""Catalogue pages: search, product page, comparison (public)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from govmall.catalog import views_search as views
+
+urlpatterns: list[URLPattern] = [
+    path("", views.catalogue_search, name="search"),
+    path("products/<str:number>/", views.product, name="product"),
+    path("compare/", views.compare, name="compare"),
+]
