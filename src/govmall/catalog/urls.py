@@ -14,9 +14,10 @@ app_name = "catalog"
 urlpatterns = [
     *urls_categories.urlpatterns,
     *urls_images.urlpatterns,
+    # before the listing pages: their my/<number>/ would take my/import/
+    *urls_bulk.urlpatterns,
     *urls_listings.urlpatterns,
     *urls_reviews.urlpatterns,
     *urls_rules.urlpatterns,
-    *urls_bulk.urlpatterns,
     *urls_search.urlpatterns,
 ]

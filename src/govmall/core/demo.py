@@ -77,5 +77,8 @@ def load_demo(progress: Callable[[str], None] = lambda _msg: None) -> list[DemoL
         from govmall.suppliers.demo import load_supplier_demo
 
         logins += load_supplier_demo(progress)
+        from govmall.catalog.demo import load_demo_catalogue
+
+        load_demo_catalogue(progress=progress)
         DemoMarker.objects.get_or_create(version=DEMO_VERSION)
     return logins
