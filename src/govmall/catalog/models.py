@@ -125,8 +125,8 @@ class ListingImage(AuditedModel):
 
 
 class Origin(models.TextChoices):
-    DOMESTIC = "domestic", _("Domestic")
-    IMPORTED = "imported", _("Imported")
+    DOMESTIC = "domestic", _("Domestic product")
+    IMPORTED = "imported", _("Imported product")
 
 
 class ListingContent(models.Model):
