@@ -101,6 +101,7 @@ ROLE_ENTRIES: list[RoleEntry] = [
         _("Reference prices"),
         "pricing:references",
         _is_operator_or_regulator,
+        in_bar=False,
     ),
     RoleEntry("credit_lists", _("Credit lists"), "suppliers:credit_lists", can_view_credit_lists),
     RoleEntry("users", _("Users"), "accounts:users", is_org_admin, in_bar=False),
