@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -134,6 +135,14 @@ def build_api() -> NinjaAPI:
         if exc.status_code == 403 and "csrf" in message.lower():
             code, message = "csrf_failed", "CSRF check failed: send the X-CSRFToken header."
         return api.create_response(request, error_body(code, message), status=exc.status_code)
+
+    @api.exception_handler(MultiPartParserError)
+    def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return api.create_response(
+            request,
+            error_body("invalid_multipart", f"The multipart body cannot be read: {exc}"),
+            status=400,
+        )
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
