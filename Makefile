@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
+# Two workers: the suite is CPU-bound and CI machines have two cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: demo test venv lint typecheck migrations-check pytest lock messages bench clean
 

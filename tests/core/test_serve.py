@@ -43,7 +43,7 @@ def test_demo_serves_the_mall_and_ticks(tmp_path: Path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # the demo loads ~3,000 suppliers and a catalogue
         checkpoints: list = []
         while time.monotonic() < deadline:
             try:

@@ -76,6 +76,7 @@ def test_anonymous_navigation_has_only_public_entries(client):
     response = client.get("/")
     assert _nav_keys(response) == [
         "public_home",
+        "catalog",
         "audit_checkpoints",
         "calendar",
         "supplier_directory",
@@ -89,6 +90,7 @@ def test_signed_in_navigation_adds_workspace_and_tokens_but_not_calendar_managem
     response = client.get("/home/")
     assert _nav_keys(response) == [
         "public_home",
+        "catalog",
         "audit_checkpoints",
         "calendar",
         "supplier_directory",
