@@ -42,6 +42,9 @@ BENCH_DB ?= postgres://postgres@127.0.0.1:5432/govmall_bench
 bench: venv
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python benchmarks/queue_page.py
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python benchmarks/rescreen.py
+	DATABASE_URL=$(BENCH_DB)_catalog $(BIN)/python benchmarks/catalog_generate.py --listings 1000000
+	DATABASE_URL=$(BENCH_DB)_catalog $(BIN)/python benchmarks/search_mix.py --rounds 20
+	DATABASE_URL=$(BENCH_DB)_review $(BIN)/python benchmarks/review_throughput.py
 
 # Re-resolve the lock file after changing dependencies in pyproject.toml (needs `uv`).
 lock:

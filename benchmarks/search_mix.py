@@ -70,22 +70,40 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def explain(params: dict[str, Any]) -> None:
-    from django.db import connection
-
-    from govmall.catalog.search.backend_pg import where_clause
+def sources(params: dict[str, Any]) -> list[str]:
+    """The sources the PostgreSQL backend runs for a query (docs/adr/0005)."""
+    from govmall.catalog.search.backend_pg import PostgresBackend
     from govmall.catalog.search.query import parse_query
-    from govmall.catalog.search.service import build_plan, category_table
+    from govmall.catalog.search.service import build_plan
+    from govmall.catalog.search.tables import category_table
 
-    plan = build_plan(parse_query(params), category_table())
-    where, args = where_clause(plan)
+    backend = PostgresBackend()
+    backend.run(build_plan(parse_query(params), category_table()))
+    return backend.trace
+
+
+def explain(params: dict[str, Any]) -> None:
+    """EXPLAIN ANALYZE of every statement one search runs, with the search's settings."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from govmall.catalog.search.backend_pg import SETTINGS
+    from govmall.catalog.search.query import parse_query
+    from govmall.catalog.search.service import search
+
+    with CaptureQueriesContext(connection) as captured:
+        search(parse_query(params))
+    statements = [q["sql"] for q in captured.captured_queries]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "EXPLAIN (ANALYZE, BUFFERS) SELECT listing_id FROM catalog_searchrow "  # noqa: S608
-            f"WHERE {where} ORDER BY listed_at DESC, listing_id DESC LIMIT %s",
-            [*args, plan.cap + 1],
-        )
-        say("\n".join(r[0] for r in cursor.fetchall()))
+        cursor.execute("BEGIN")
+        for name, value in SETTINGS.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        for sql in statements:
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")) or "set_config" in sql:
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql.replace("%", "%%"))
+            say("\n".join(r[0] for r in cursor.fetchall()))
+        cursor.execute("ROLLBACK")
 
 
 def main() -> None:
@@ -131,6 +149,7 @@ def main() -> None:
             shown[name] = cursor.fetchone()[0]
     say(f"search rows: {rows:,}; cap {search_cap()}; via {'API' if args.api else 'service'}")
     say("PostgreSQL: " + ", ".join(f"{k}={v}" for k, v in shown.items()))
+    say("load average before: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
     for _ in range(args.warmup):
         for _label, params in queries:
             once(params)
@@ -143,17 +162,18 @@ def main() -> None:
             bodies[label] = body
             reset_queries()
     everything: list[float] = []
-    print(f"{'query':45} {'median':>8} {'p95':>8}  count")
-    for label, values in times.items():
+    print(f"{'query':40} {'median':>7} {'p95':>7}  count; sources")
+    for (label, params), values in zip(queries, times.values(), strict=True):
         everything += values
         body = bodies[label]
         count = f"{'~' if body['count_is_estimate'] else ''}{body['count']:,}"
         print(
-            f"{label:45} {statistics.median(values):8.1f} {p95(values):8.1f}  {count} "
+            f"{label:40} {statistics.median(values):7.1f} {p95(values):7.1f}  {count} "
             f"({len(body['results'])} shown, {len(body['facets']['categories'])} category / "
-            f"{len(body['facets']['brands'])} brand facets)"
+            f"{len(body['facets']['brands'])} brand facets); {' + '.join(sources(params))}"
         )
     print(f"overall p95: {p95(everything):.1f} ms over {len(everything)} searches")
+    say("load average after: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
     if args.explain:
         for label, params in queries:
             say(f"--- {label}")

@@ -54,8 +54,8 @@ class Hits:
     categories: dict[int, int]
     brands: dict[int, int]
     price_buckets: dict[int, int]
-    estimate: int | None = None  # the planner's (or a counted) total when n > cap
-    total: int = 0  # matches the candidate statement saw (PostgreSQL; all of them unwindowed)
+    estimate: int | None = None  # the estimated (or counted) total when n > cap
+    total: int = 0  # matches the candidate statement saw (PostgreSQL; all of them when plain)
 
 
 class Backend(Protocol):

@@ -1,305 +1,324 @@
-"""The PostgreSQL backend: containment (`@>`) and overlap (`&&`) on the GIN-indexed term
-arrays, price and (listed_at, listing) btrees, and ONE statement that takes the newest
-cap + 1 candidates, counts facets over them with GROUPING SETS and picks the page.
+"""The PostgreSQL backend: the newest cap + 1 matches, the facets over them and the page come
+from ONE candidate statement over one of three sources (docs/adr/0005):
 
-Speed (docs/adr/0005): the planner's row estimate comes first (EXPLAIN, ~0.3 ms). When many
-rows match, the candidate statement is confined to a window of the newest rows
-(rows listed since the cutoff's week, by their `w7:` week terms; the cutoff read from
-listed_at's histogram in pg_stats) sized to
-hold a few times cap + 1 matches: the newest cap + 1 matches overall are then the newest
-cap + 1 inside the window, so the answer is exactly the same while only the window's
-matches are fetched. If the window holds too few matches (a low estimate), the statement
-runs again without it. Candidates are always found through bitmap scans (SET LOCAL
-enable_indexscan/enable_seqscan off): walking the newest-first index and testing every row's
-terms costs far more than the planner thinks once the term arrays live out of line.
+- plain: one GIN bitmap over every match (an exact count). When the terms' frequencies
+  (pg_stats) say that few rows can match.
+- weeks: GIN bitmaps over the newest weeks, group of weeks after group (the `w7:` week
+  terms added to the conditions; the GIN scan skips straight to them), stopping after the
+  group in which the count reaches cap + 1. The common case: the cost follows the matches
+  actually fetched, whatever the estimate said.
+- probe: the newest rows walked through the (listed_at, listing) btree, each tested on its
+  terms, at most a bounded number of rows. When many rows match (an eighth or more): the
+  newest cap + 1 then lie among the newest few thousand rows.
+
+The answer does not depend on the source: the newest cap + 1 matches among the newest rows
+(or weeks) are the newest overall. A probe that ends early gives way to the weeks, weeks that
+hold too few matches to the plain bitmap.
 """
 
 from __future__ import annotations
 
 import json
-import time
+import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from govmall.catalog.search.backend import Hits, Plan
-from govmall.catalog.search.tokens import price_range_terms, weeks_since
+from govmall.catalog.search.pg_sql import (
+    PRICE_ORDERS,
+    Condition,
+    candidates_args,
+    candidates_sql,
+    conditions,
+    gin_where,
+    page,
+    plain_source,
+    price_page_sql,
+    probe_source,
+    row_where,
+    selectivity,
+    weeks_source,
+)
+from govmall.catalog.search.pg_stats import TableStats, table_stats
+from govmall.catalog.search.query import MAX_PRICE
+from govmall.catalog.search.tokens import price_range_terms, term_hash, week_number, week_start
 
-# Probe a window when the estimate exceeds this many times cap + 1; size it for WINDOW_FACTOR
-# times cap + 1 expected matches.
-PROBE_ABOVE = 2.0
-WINDOW_FACTOR = 2.0
-# A window with too few matches is widened once by this factor, then the whole table is used.
-WINDOW_GROWTH = 5.0
-_HISTOGRAM_TTL = 300.0
-# Session settings for the candidate statement (a sequential scan of the table is never
-# the right plan for a filtered search; the planner over-rates it for broad terms).
-SEARCH_SETTINGS = "SET LOCAL enable_seqscan = off"
-_histogram: dict[str, Any] = {"at": 0.0, "bounds": [], "db": None}
-
-
-_ORDER = {
-    "relevance": "th DESC, ex DESC, listed_at DESC, listing_id DESC",
-    "newest": "listed_at DESC, listing_id DESC",
-    "price": "price ASC, listing_id ASC",
-    "price_desc": "price DESC, listing_id DESC",
-}
-
-
-def where_clause(plan: Plan) -> tuple[str, list[Any]]:
-    """The WHERE of the plan, with its parameters ("true" when it filters nothing)."""
-    parts: list[str] = []
-    params: list[Any] = []
-    if plan.all_terms:
-        parts.append("terms @> %s::bigint[]")
-        params.append(plan.all_terms)
-    for group in plan.any_groups:
-        parts.append("terms && %s::bigint[]")
-        params.append(group)
-    if plan.has_text:
-        alternatives = []
-        if plan.words:
-            alternatives.append("terms @> %s::bigint[]")
-            params.append(plan.words)
-        if plan.exact:
-            alternatives.append("terms && %s::bigint[]")
-            params.append(plan.exact)
-        parts.append("(" + " OR ".join(alternatives) + ")")
-    if plan.min_price is not None or plan.max_price is not None:
-        # the range as price-bucket terms for the GIN scan, the exact bounds on the row
-        # (`+ 0`: not through the price btree, whose bitmap costs more than it saves)
-        parts.append("terms && %s::bigint[]")
-        params.append(price_range_terms(plan.min_price, plan.max_price))
-    if plan.min_price is not None:
-        parts.append("price + 0 >= %s")
-        params.append(plan.min_price)
-    if plan.max_price is not None:
-        parts.append("price + 0 <= %s")
-        params.append(plan.max_price)
-    return (" AND ".join(parts) or "true"), params
+# Plain when at most SMALL × (cap + 1) rows can match (the rarest condition's frequency).
+SMALL = 3.0
+# Probe when at least PROBE_RATE of the rows match (estimated), over PROBE_MARGIN × (cap + 1)
+# / rate rows.
+PROBE_RATE = 0.12
+PROBE_MARGIN = 1.5
+# The first group of weeks should hold FIRST_SHARE × (cap + 1) matches at the highest rate
+# the frequencies allow (so it is rarely too big); each further group makes the weeks
+# covered GROWTH times as many.
+FIRST_SHARE = 0.7
+GROWTH = 1.5
+# A price order's page first walks this many rows of the price btree (or this many times the
+# page's end), testing each.
+PRICE_WALK_ROWS = 3_000
+PRICE_WALK_FACTOR = 5
+# Without statistics (forced paths in tests), weeks back to this far.
+DEFAULT_SPAN = timedelta(days=3 * 365)
+PATHS = ("plain", "weeks", "probe")
 
 
-def _estimate(where: str, params: list[Any]) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM catalog_searchrow WHERE {where}",  # noqa: S608
-            params,
-        )
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
-def _listed_at_bounds() -> list[datetime]:
-    """The equi-depth histogram of listed_at from pg_stats (cached for a few minutes)."""
-    now = time.monotonic()
-    db = connection.settings_dict.get("NAME")
-    if now - _histogram["at"] < _HISTOGRAM_TTL and _histogram["db"] == db:
-        return list(_histogram["bounds"])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT histogram_bounds::text::timestamptz[] FROM pg_stats "
-            "WHERE tablename = 'catalog_searchrow' AND attname = 'listed_at'"
-        )
-        row = cursor.fetchone()
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'catalog_searchrow'::regclass")
-        tuples = cursor.fetchone()
-    bounds = sorted(row[0]) if row and row[0] else []
-    _histogram.update(
-        at=now, bounds=bounds, db=db, rows=float(tuples[0]) if tuples else 0.0, freqs=None
-    )
-    return list(bounds)
-
-
-def window_cutoff(share: float) -> datetime | None:
-    """A listed_at such that about `share` of the rows are at or after it (None: no stats
-    or the window would be the whole table)."""
-    bounds = _listed_at_bounds()
-    if len(bounds) < 3 or share >= 1:
-        return None
-    buckets = len(bounds) - 1
-    index = int((1 - share) * buckets)  # rounding down widens the window
-    return bounds[max(0, min(index, buckets))]
-
-
-def clear_histogram() -> None:
-    _histogram.update(at=0.0, bounds=[], db=None, freqs=None)
-
-
-def _term_frequencies() -> dict[int, float]:
-    """Element frequencies of `terms` from pg_stats (cached with the histogram)."""
-    _listed_at_bounds()
-    freqs = _histogram.get("freqs")
-    if freqs is None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT most_common_elems::text::bigint[], most_common_elem_freqs "
-                "FROM pg_stats WHERE tablename = 'catalog_searchrow' AND attname = 'terms'"
-            )
-            row = cursor.fetchone()
-        freqs = {}
-        if row and row[0]:
-            elems, values = row
-            freqs = dict(zip(elems, values[: len(elems)], strict=False))
-            # the last values are min, max and null frequency: the floor for others
-            freqs[0] = min(values[: len(elems)]) if elems else 0.0
-        _histogram["freqs"] = freqs
-    return dict(freqs)
-
-
-def _upper_bound(plan: Plan) -> float:
-    """At most how many rows can match: the rarest required term (or group) bounds it."""
-    freqs = _term_frequencies()
-    rows = float(_histogram.get("rows") or 0.0)
-    if not freqs or rows <= 0:
-        return 0.0
-    floor = freqs.get(0, 0.0)
-    bound = 1.0
-    for term in plan.all_terms:
-        bound = min(bound, freqs.get(term, floor))
-    for group in plan.any_groups:
-        bound = min(bound, sum(freqs.get(t, floor) for t in group))
-    if plan.has_text:
-        words = min((freqs.get(t, floor) for t in plan.words), default=0.0)
-        exact = sum(freqs.get(t, floor) for t in plan.exact)
-        bound = min(bound, words + exact)
-    return bound * rows
-
-
-def _share_since(cutoff: datetime) -> float:
-    """About what share of the rows is listed at or after `cutoff` (from the histogram)."""
-    bounds = _listed_at_bounds()
-    if len(bounds) < 3:
-        return 1.0
-    newer = sum(1 for b in bounds if b >= cutoff)
-    return max(newer - 0.5, 0.5) / (len(bounds) - 1)
+@dataclass
+class Found:
+    hits: Hits
+    seen: int  # rows the source gave (every match of the weeks or of the table it covered)
+    oldest: datetime | None  # the oldest listed_at among them
+    bound: Decimal | None = None  # price orders: the price of the page's last candidate
 
 
 class PostgresBackend:
+    """`path` forces the first source ("plain", "weeks", "probe"), `first_weeks` the size of
+    the first group of weeks and `probe_rows` the rows a probe walks (tests); `trace`
+    records the sources run."""
+
+    def __init__(
+        self,
+        path: str | None = None,
+        first_weeks: int | None = None,
+        probe_rows: int | None = None,
+    ) -> None:
+        if path is not None and path not in PATHS:
+            raise ValueError(path)
+        self.path = path
+        self.first_weeks = first_weeks
+        self.probe_rows = probe_rows
+        self.trace: list[str] = []
+        self._keys: list[int] = []
+
     def run(self, plan: Plan) -> Hits:
-        where, params = where_clause(plan)
+        stats = table_stats()
+        # inside a caller's transaction the settings would outlive the search: put them back
+        outer = _settings() if connection.in_atomic_block else None
         with transaction.atomic():
-            if plan.all_terms or plan.any_groups or plan.has_text:
-                with connection.cursor() as cursor:
-                    cursor.execute(SEARCH_SETTINGS)
-            estimate = _estimate(where, params)
-            hits = None
-            # The planner multiplies the selectivities of correlated terms (联想 AND a
-            # computer category): its estimate can be far too low. An upper bound from the
-            # terms' own frequencies corrects the window's size.
-            guess = max(estimate, 0.5 * _upper_bound(plan))
-            shares: list[float] = []
-            if guess > PROBE_ABOVE * (plan.cap + 1):
-                first = WINDOW_FACTOR * (plan.cap + 1) / guess
-                shares = [first, first * WINDOW_GROWTH]
-            now = timezone.now() + timedelta(days=1)
-            tried = None
-            for share in shares:
-                cutoff = window_cutoff(share)
-                if cutoff is None:
-                    break
-                weeks = weeks_since(cutoff, now)
-                if weeks == tried:
-                    continue
-                tried = weeks
-                hits = self._candidates(
-                    plan, f"{where} AND terms && %s::bigint[]", [*params, weeks]
-                )
-                if hits.n > plan.cap:
-                    # the window's matches, scaled to the whole table
-                    scaled = round(hits.total / _share_since(cutoff))
-                    estimate = max(estimate, scaled)
-                    break
-                hits = None  # too few in the window: widen it
-            if hits is None:
-                hits = self._candidates(plan, where, params)
-                if hits.n > plan.cap:
-                    estimate = hits.total  # every match was counted
+            _set(SETTINGS)
+            path = self.path or self._choose(plan, stats)
+            self._keys = list(dict.fromkeys(plan.exact))
+            if path == "probe" or len(set(plan.words)) > 1:
+                # a key that matches nothing would cost a test on every row walked, or a
+                # second bitmap (words OR key); in one overlap with a single word it is free
+                self._keys = self._existing_keys(stats)
+            conds = conditions(plan, stats, self._keys)
+            found = self._search(plan, stats, conds, path)
+            hits = found.hits
             if hits.n > plan.cap:
-                hits.estimate = max(estimate, plan.cap + 1)
-                self._price_page(plan, hits, where, params)
+                hits.estimate = max(hits.estimate or 0, plan.cap + 1)
+                self._price_page(plan, stats, hits, conds, found.bound)
+            if outer is not None:
+                _set(outer)
         return hits
 
-    def _price_page(self, plan: Plan, hits: Hits, where: str, params: list[Any]) -> None:
-        """Price orders run over every match, not only the candidates."""
-        reachable = plan.offset < plan.cap
-        limit = max(0, min(plan.offset + plan.limit, plan.cap) - plan.offset)
-        if plan.sort not in ("price", "price_desc") or not reachable or not limit:
-            return
-        direction = "ASC" if plan.sort == "price" else "DESC"
-        # walk the price index, testing each row's terms (many matches: the first page is
-        # found after a few hundred rows); the range on the index itself
-        exact = where.replace("price + 0 ", "price ")
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            cursor.execute(
-                f"SELECT listing_id FROM catalog_searchrow WHERE {exact} "  # noqa: S608
-                f"ORDER BY price {direction}, listing_id {direction} LIMIT %s OFFSET %s",
-                [*params, limit, plan.offset],
-            )
-            hits.page_ids = [r[0] for r in cursor.fetchall()]
+    def _choose(self, plan: Plan, stats: TableStats) -> str:
+        """The first source, from the terms' frequencies (a brand/model key that is not among
+        the frequent terms is taken to be rare)."""
+        listed = [k for k in plan.exact if stats.listed(k)]
+        rate, upper = selectivity(conditions(plan, stats, listed))
+        if not stats.known or upper * stats.rows <= SMALL * (plan.cap + 1):
+            return "plain"
+        return "probe" if rate >= PROBE_RATE else "weeks"
 
-    def _candidates(self, plan: Plan, where: str, params: list[Any]) -> Hits:
-        th = "title_terms @> %s::bigint[]" if plan.words else "false"
-        ex = "terms && %s::bigint[]" if plan.exact else "false"
-        head: list[Any] = []
-        if plan.words:
-            head.append(plan.words)
-        if plan.exact:
-            head.append(plan.exact)
-        reachable = plan.offset < plan.cap
-        limit = max(0, min(plan.offset + plan.limit, plan.cap) - plan.offset)
-        sql = f"""
-WITH c AS MATERIALIZED (
-    SELECT listing_id, category_id, brand_id, price, listed_at, {th} AS th, {ex} AS ex,
-        count(*) OVER () AS total
-    FROM catalog_searchrow WHERE {where}
-    ORDER BY listed_at DESC, listing_id DESC LIMIT %s
-), s AS MATERIALIZED (
-    SELECT * FROM c ORDER BY listed_at DESC, listing_id DESC LIMIT %s
-), f AS (
-    SELECT GROUPING(category_id, brand_id, pb) AS g, category_id, brand_id, pb, count(*) AS n
-    FROM (SELECT category_id, brand_id, width_bucket(price, %s::numeric[]) AS pb FROM s) x
-    GROUP BY GROUPING SETS ((category_id), (brand_id), (pb))
-)
-SELECT
-    (SELECT count(*) FROM c),
-    (SELECT coalesce(max(total), 0) FROM c),
-    (SELECT coalesce(json_agg(json_build_array(g, category_id, brand_id, pb, n)), '[]') FROM f),
-    ARRAY(SELECT listing_id FROM s ORDER BY {_ORDER[plan.sort]} LIMIT %s OFFSET %s)
-"""  # noqa: S608 - our SQL, values as parameters
-        args = [
-            *head,
-            *params,
-            plan.cap + 1,
-            plan.cap,
-            plan.price_bounds,
-            limit if reachable else 0,
-            plan.offset if reachable else 0,
-        ]
+    def _search(self, plan: Plan, stats: TableStats, conds: list[Condition], path: str) -> Found:
+        need = plan.cap + 1
+        rate, upper = selectivity(conds)
+        if path == "probe":
+            rows = self.probe_rows or int(PROBE_MARGIN * need / max(rate, PROBE_RATE))
+            found = self._candidates(plan, conds, "probe", [rows], [need])
+            if found.hits.n > plan.cap:
+                found.hits.estimate = _scaled(found, stats, since=found.oldest)
+                return found
+            path = "weeks"
+        if path == "weeks":
+            lows, highs, terms = self._groups(stats, need, upper)
+            if lows:
+                found = self._candidates(plan, conds, "weeks", [lows, highs], [terms, need])
+                if found.hits.n > plan.cap:
+                    since = week_start(found.oldest) if found.oldest else None
+                    found.hits.estimate = _scaled(found, stats, since=since)
+                    return found
+        found = self._candidates(plan, conds, "plain", [], [])
+        if found.hits.n > plan.cap:
+            found.hits.estimate = found.seen  # every match was counted
+        return found
+
+    def _groups(
+        self, stats: TableStats, need: int, upper: float
+    ) -> tuple[list[int], list[int], list[int]]:
+        """The week terms from the current week back to the oldest row's (newest first), and
+        the groups of them (first and last position, 1-based) in the order to search."""
+        now = timezone.now()
+        newest = week_number(max([now + timedelta(days=1), *stats.bounds[-1:]]))
+        oldest = week_number(stats.bounds[0] if stats.bounds else now - DEFAULT_SPAN)
+        terms = [term_hash("w7", str(n)) for n in range(newest, min(oldest, newest) - 1, -1)]
+        first = self.first_weeks
+        if first is None:
+            first = 1
+            rows = upper * stats.rows
+            cutoff = stats.cutoff(FIRST_SHARE * need / rows) if rows > 0 else None
+            if cutoff is not None:
+                first = newest - week_number(cutoff) + 1
+        lows: list[int] = []
+        highs: list[int] = []
+        end = 0
+        while end < len(terms):
+            nxt = min(len(terms), max(end + 1, first if not end else math.ceil(end * GROWTH)))
+            lows.append(end + 1)
+            highs.append(nxt)
+            end = nxt
+        return lows, highs, terms
+
+    def _existing_keys(self, stats: TableStats) -> list[int]:
+        """The terms of the whole query as a brand/model key that match some row: one among
+        the frequent terms does; any other is looked up (a rare term, a short posting list).
+        Most queries are no brand or model: their words alone decide, one condition less."""
+        keys = self._keys
+        unknown = [k for k in keys if not stats.listed(k)]
+        if not unknown:
+            return keys
+        probes = ", ".join(
+            "EXISTS (SELECT 1 FROM catalog_searchrow WHERE terms @> %s::bigint[])" for _ in unknown
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {probes}", [[k] for k in unknown])
+            found = cursor.fetchone()
+        missing = {k for k, hit in zip(unknown, found, strict=True) if not hit}
+        return [k for k in keys if k not in missing]
+
+    def _candidates(
+        self,
+        plan: Plan,
+        conds: list[Condition],
+        name: str,
+        before: list[Any],
+        after: list[Any],
+    ) -> Found:
+        """Run the candidate statement over a source (`before` and `after`: the source's
+        parameters around those of its conditions)."""
+        if name == "probe":
+            where, params = row_where(conds, plan)
+        else:
+            where, params = gin_where(conds, plan)
+        self.trace.append(name)
+        sql = candidates_sql(plan, _SOURCES[name](where), self._keys)
+        args = candidates_args(plan, self._keys, [*before, *params, *after])
         with connection.cursor() as cursor:
             cursor.execute(sql, args)
-            n, total, facets, page_ids = cursor.fetchone()
-        if isinstance(facets, str):
-            facets = json.loads(facets)
-        categories: dict[int, int] = {}
-        brands: dict[int, int] = {}
-        buckets: dict[int, int] = {}
-        for g, category_id, brand_id, pb, count in facets:
-            if g == 3:  # grouped by category only
-                categories[category_id] = count
-            elif g == 5:
-                brands[brand_id] = count
-            elif g == 6:
-                buckets[pb] = count
-        return Hits(
-            n=n,
-            page_ids=list(page_ids or []),
-            categories=categories,
-            brands=brands,
-            price_buckets=buckets,
-            total=int(total),
-        )
+            return _found(*cursor.fetchone())
+
+    def _price_page(
+        self,
+        plan: Plan,
+        stats: TableStats,
+        hits: Hits,
+        conds: list[Condition],
+        bound: Decimal | None,
+    ) -> None:
+        """Price orders run over every match, not only the candidates (price_page_sql): a
+        short walk of the price btree, else the GIN bitmap up to the bound."""
+        limit, offset = page(plan)
+        if plan.sort not in PRICE_ORDERS or not limit or bound is None:
+            return
+        cheap = plan.sort == "price"
+        start = (plan.min_price if cheap else plan.max_price) or (0 if cheap else MAX_PRICE)
+        rows = max(PRICE_WALK_ROWS, PRICE_WALK_FACTOR * (offset + limit))
+        # the walk reaches the page's end after about this many rows if the matches are
+        # spread over the range as evenly as over the table (cap candidates in the total)
+        low, high = sorted((float(start), float(bound)))
+        spread = stats.price_share(low, high) * stats.rows * plan.cap / max(hits.estimate or 1, 1)
+        ids: list[int] = []
+        if not stats.known or spread <= rows:
+            where, params = row_where(conds, plan)
+            self.trace.append("price walk")
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    price_page_sql(plan, where, walk=True),
+                    [start, bound, rows, *params, limit, offset],
+                )
+                ids = [r[0] for r in cursor.fetchall()]
+        if len(ids) < limit:  # no walk, or cut off before the page's end
+            where, params = gin_where(conds, plan)
+            if cheap:
+                buckets = price_range_terms(plan.min_price, bound)
+            else:
+                buckets = price_range_terms(bound, plan.max_price)
+            self.trace.append("price bitmap")
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    price_page_sql(plan, where, walk=False),
+                    [*params, buckets, bound, limit, offset],
+                )
+                ids = [r[0] for r in cursor.fetchall()]
+        hits.page_ids = ids
+
+
+# What the search changes for its own transaction: a sequential scan is never the right plan
+# for a filtered search (the planner over-rates it for broad terms), and JIT compilation
+# (tens to hundreds of milliseconds when a cost estimate passes jit_above_cost) never pays
+# for a statement of a few milliseconds.
+SETTINGS = {"enable_seqscan": "off", "jit": "off"}
+CHANGED = tuple(SETTINGS)
+
+
+def _settings() -> dict[str, str]:
+    """The settings that the search changes, as they are."""
+    sql = "SELECT " + ", ".join("current_setting(%s)" for _ in CHANGED)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(CHANGED))
+        return dict(zip(CHANGED, cursor.fetchone(), strict=True))
+
+
+def _set(settings: dict[str, str]) -> None:
+    """Settings for the rest of the transaction (one round trip)."""
+    sql = "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in settings)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [x for pair in settings.items() for x in pair])
+
+
+_SOURCES = {"plain": plain_source, "weeks": weeks_source, "probe": probe_source}
+
+
+def _scaled(found: Found, stats: TableStats, *, since: datetime | None) -> int:
+    """The total implied by the matches seen among the rows listed since `since`."""
+    if since is None or not stats.bounds:
+        return found.seen
+    # never more than the table holds (its row count may be behind: at least what was seen)
+    return min(round(found.seen / stats.share_since(since)), max(round(stats.rows), found.seen))
+
+
+def _found(
+    n: int,
+    seen: int,
+    oldest: datetime | None,
+    facets: Any,
+    page_ids: list[int] | None,
+    bound: Decimal | None,
+) -> Found:
+    if isinstance(facets, str):
+        facets = json.loads(facets)
+    categories: dict[int, int] = {}
+    brands: dict[int, int] = {}
+    buckets: dict[int, int] = {}
+    for g, category_id, brand_id, pb, count in facets:
+        if g == 3:  # grouped by category only
+            categories[category_id] = count
+        elif g == 5:
+            brands[brand_id] = count
+        elif g == 6:
+            buckets[pb] = count
+    hits = Hits(
+        n=n,
+        page_ids=list(page_ids or []),
+        categories=categories,
+        brands=brands,
+        price_buckets=buckets,
+        total=int(seen),
+    )
+    return Found(hits=hits, seen=int(seen), oldest=oldest, bound=bound)

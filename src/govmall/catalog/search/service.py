@@ -8,19 +8,17 @@ page from Listing in one query. See docs/adr/0005-catalogue-search.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from govmall.accounts.models import Division
-from govmall.catalog.models import Brand, Category, Listing
 from govmall.catalog.normalise import brand_key
 from govmall.catalog.search.backend import Hits, Plan, get_backend
 from govmall.catalog.search.query import SearchQuery
+from govmall.catalog.search.results import brand_facets, category_facets, hydrate, price_facets
+from govmall.catalog.search.tables import CategoryInfo, category_table
 from govmall.catalog.search.tokens import (
     attr_hashes,
     division_ancestors,
@@ -30,7 +28,6 @@ from govmall.catalog.search.tokens import (
 from govmall.core.errors import DomainError
 
 DEFAULT_CAP = 1_000
-MAX_BRAND_FACETS = 30
 
 
 def search_cap() -> int:
@@ -63,35 +60,6 @@ class SearchResult:
     def pages(self) -> int:
         reachable = min(self.count, self.query.cap or search_cap())
         return max(1, -(-reachable // self.page_size))
-
-
-@dataclass(frozen=True)
-class CategoryInfo:
-    id: int
-    code: str
-    path: str
-    depth: int
-    name_zh: str
-    name_en: str
-    parent_id: int | None
-    energy_status: str
-
-    @property
-    def codes(self) -> list[str]:
-        return [c for c in self.path.split("/") if c]
-
-    def name(self) -> str:
-        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
-
-
-def category_table() -> dict[int, CategoryInfo]:
-    """Every category by id (the tree is small: one query)."""
-    return {
-        row[0]: CategoryInfo(*row)
-        for row in Category.objects.values_list(
-            "id", "code", "path", "depth", "name_zh", "name_en", "parent_id", "energy_status"
-        )
-    }
 
 
 def _division_terms(codes: list[str]) -> dict[str, list[str]]:
@@ -152,136 +120,6 @@ def build_plan(query: SearchQuery, categories: dict[int, CategoryInfo]) -> Plan:
     return plan
 
 
-def _thumb_url(image_ids: Any) -> str | None:
-    if not isinstance(image_ids, list) or not image_ids:
-        return None
-    try:
-        return reverse("catalog:image_thumb", kwargs={"image_id": int(image_ids[0])})
-    except (NoReverseMatch, TypeError, ValueError):
-        return None
-
-
-def hydrate(ids: list[int], categories: dict[int, CategoryInfo]) -> list[dict[str, Any]]:
-    """The page's listings, in the given order, from ONE query."""
-    if not ids:
-        return []
-    listings = {
-        li.pk: li
-        for li in Listing.objects.filter(pk__in=ids)
-        .select_related("supplier__organisation")
-        .only(
-            "id",
-            "number",
-            "title",
-            "brand",
-            "model_no",
-            "price",
-            "unit",
-            "category_id",
-            "image_ids",
-            "listed_at",
-            "energy_cert_no",
-            "origin",
-            "supplier__id",
-            "supplier__organisation__id",
-            "supplier__organisation__name",
-            "supplier__organisation__division_id",
-        )
-    }
-    results = []
-    for pk in ids:
-        li = listings.get(pk)
-        if li is None:  # removed between the search and now
-            continue
-        cat = categories.get(li.category_id)
-        results.append(
-            {
-                "number": li.number,
-                "title": li.title,
-                "brand": li.brand,
-                "model_no": li.model_no,
-                "price": str(li.price),
-                "unit": li.unit,
-                "category_code": cat.code if cat else "",
-                "category_name": cat.name() if cat else "",
-                "energy_status": cat.energy_status if cat else "none",
-                "supplier_name": li.supplier.organisation.name,
-                "supplier_division": li.supplier.organisation.division_id,
-                "thumbnail_url": _thumb_url(li.image_ids),
-                "listed_at": li.listed_at.isoformat() if li.listed_at else None,
-            }
-        )
-    return results
-
-
-def _category_facets(
-    counts: dict[int, int], categories: dict[int, CategoryInfo]
-) -> list[dict[str, Any]]:
-    by_code = {c.code: c for c in categories.values()}
-    rolled: dict[str, int] = {}
-    for category_id, n in counts.items():
-        cat = categories.get(category_id)
-        if cat is None:
-            continue
-        for code in cat.codes:
-            rolled[code] = rolled.get(code, 0) + n
-    out: list[dict[str, Any]] = []
-    for code, n in rolled.items():
-        cat = by_code.get(code)
-        if cat is None:
-            continue
-        parent = categories.get(cat.parent_id) if cat.parent_id else None
-        out.append(
-            {
-                "code": code,
-                "name": cat.name(),
-                "name_zh": cat.name_zh,
-                "name_en": cat.name_en,
-                "depth": cat.depth,
-                "parent": parent.code if parent else None,
-                "count": n,
-                "_path": cat.path,
-            }
-        )
-    out.sort(key=lambda f: str(f["_path"]))
-    for f in out:
-        del f["_path"]
-    return out
-
-
-def _brand_facets(counts: dict[int, int]) -> list[dict[str, Any]]:
-    if not counts:
-        return []
-    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_BRAND_FACETS]
-    names = {
-        pk: (name, norm)
-        for pk, name, norm in Brand.objects.filter(pk__in=[k for k, _n in top]).values_list(
-            "pk", "name", "norm"
-        )
-    }
-    rows = []
-    for pk, n in top:
-        name, norm = names.get(pk, ("", ""))
-        rows.append((-n, name, {"id": pk, "name": name, "key": norm, "count": n}))
-    rows.sort(key=lambda r: (r[0], r[1]))
-    return [r[2] for r in rows]
-
-
-def _price_facets(counts: dict[int, int], bounds: list[Decimal]) -> list[dict[str, Any]]:
-    out = []
-    for bucket in sorted(counts):
-        low = bounds[bucket - 1] if bucket > 0 else Decimal(0)
-        high = bounds[bucket] if bucket < len(bounds) else None
-        out.append(
-            {
-                "min": str(low),
-                "max": str(high) if high is not None else None,
-                "count": counts[bucket],
-            }
-        )
-    return out
-
-
 def search(query: SearchQuery) -> SearchResult:
     categories = category_table()
     plan = build_plan(query, categories)
@@ -289,9 +127,9 @@ def search(query: SearchQuery) -> SearchResult:
     over = hits.n > plan.cap
     count = max(hits.estimate or 0, plan.cap + 1) if over else hits.n
     facets = {
-        "categories": _category_facets(hits.categories, categories),
-        "brands": _brand_facets(hits.brands),
-        "price_ranges": _price_facets(hits.price_buckets, plan.price_bounds),
+        "categories": category_facets(hits.categories, categories),
+        "brands": brand_facets(hits.brands),
+        "price_ranges": price_facets(hits.price_buckets, plan.price_bounds),
         "sampled": over,
     }
     return SearchResult(

@@ -22,7 +22,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -239,16 +239,29 @@ def price_range_terms(low: Any | None, high: Any | None) -> list[int]:
     if lo > hi:
         return []
     if lo[0] == hi[0]:
-        return [term_hash("pf", f"{lo[0]}.{s}") for s in range(lo[1], hi[1] + 1)]
-    out = [term_hash("pf", f"{lo[0]}.{s}") for s in range(lo[1], PRICE_STEPS)]
+        return _decade_terms(lo[0], lo[1], hi[1])
+    out = _decade_terms(lo[0], lo[1], PRICE_STEPS - 1)
     out += [term_hash("pd", str(d)) for d in range(lo[0] + 1, hi[0])]
-    out += [term_hash("pf", f"{hi[0]}.{s}") for s in range(0, hi[1] + 1)]
+    out += _decade_terms(hi[0], 0, hi[1])
     return out
+
+
+def _decade_terms(decade: int, first: int, last: int) -> list[int]:
+    """The terms of steps first..last of a decade: the decade's own term when that is all of
+    it (one posting list instead of twenty)."""
+    if first == 0 and last == PRICE_STEPS - 1:
+        return [term_hash("pd", str(decade))]
+    return [term_hash("pf", f"{decade}.{s}") for s in range(first, last + 1)]
 
 
 def week_number(at: datetime) -> int:
     """Weeks since 1970-01-05 (a Monday), UTC."""
     return (at.astimezone(UTC) - _EPOCH).days // 7
+
+
+def week_start(at: datetime) -> datetime:
+    """The start (Monday 00:00 UTC) of the week of `at`."""
+    return _EPOCH + timedelta(weeks=week_number(at))
 
 
 def week_term(at: datetime) -> int:
