@@ -16,7 +16,12 @@ supplier API's code path. It prints listings/s for
 - the whole bulk path (parse, lock by SKU, review, numbers, inserts, ListingReview rows, one
   audit event per listing, search sync, commit),
 - the same calls again (idempotent re-sync: every item "unchanged"),
-- an update of every listed item's price (each a revision reviewed and applied).
+- an update of every listed item's price (each a revision reviewed and applied),
+
+each with the CPU time of this (the client) process per 1,000 items, which varies less than
+the wall time on a shared machine, and the load average before and after. It then checks what
+was written: a sample of search rows against `tokens.index_terms` (the index builds its terms
+from memoised parts) and the whole audit trail (`audit.verify`: every hash chain and head).
 
 The database is dropped at the end.
 """
@@ -234,6 +239,45 @@ def _time_phases() -> dict[str, Any]:
     return phases
 
 
+def check_search_rows(limit: int) -> int:
+    """Recompute the terms of up to `limit` search rows the plain way (`tokens.index_terms`
+    per listing, as the index did before it memoised its parts); exit on any difference."""
+    from govmall.catalog.models import AttributeSpec, Category, Listing, SearchRow
+    from govmall.catalog.search.tokens import division_ancestors, index_terms
+
+    rows = {r.listing_id: r for r in SearchRow.objects.order_by("?")[:limit]}
+    listings = Listing.objects.filter(pk__in=list(rows)).select_related(
+        "category", "supplier__organisation__division"
+    )
+    names = {c.code: (c.name_zh, c.name_en) for c in Category.objects.all()}
+    filters: dict[str, list[str]] = {}
+    for code, key in AttributeSpec.objects.filter(is_filter=True).values_list(
+        "category__code", "key"
+    ):
+        filters.setdefault(code, []).append(key)
+    for listing in listings:
+        row = rows[listing.pk]
+        path = [c for c in listing.category.path.split("/") if c]
+        division = listing.supplier.organisation.division
+        expected = index_terms(
+            title=listing.title,
+            brand=listing.brand,
+            model_no=listing.model_no,
+            manufacturer=listing.manufacturer,
+            category_names=[n for code in path for n in names.get(code, ())],
+            category_codes=path,
+            division_codes=division_ancestors(division.path),
+            delivery_codes=[str(c) for c in (listing.delivery_divisions or [])],
+            attributes=listing.attributes if isinstance(listing.attributes, dict) else {},
+            filter_keys=[k for code in path for k in filters.get(code, [])],
+            price=listing.price,
+            listed_at=row.listed_at,
+        )
+        if (row.terms, row.title_terms) != expected:
+            raise SystemExit(f"search row of listing {listing.pk} differs from index_terms")
+    return len(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=10)
@@ -243,9 +287,11 @@ def main() -> None:
     setup_django()
     from django.db import connection, transaction
 
+    from govmall.audit.verify import verify
     from govmall.catalog import content
     from govmall.catalog.models import Listing
     from govmall.catalog.rules import engine
+    from govmall.catalog.search.tokens import tokenizer
     from govmall.catalog.services_bulk import listings_bulk_upsert, summary_of
 
     with tempfile.TemporaryDirectory() as media, bench_database("review") as vendor:
@@ -258,20 +304,28 @@ def main() -> None:
         ]
         total = args.batches * args.size
 
+        tokenizer()  # jieba's dictionary, loaded once per process (~2 s), not timed
+        load_before = os.getloadavg()
+        cpu: dict[str, float] = {}
+
         # -- the engine alone (parsing and candidates excluded)
         ruleset = engine.current_ruleset()
         engine_s = parse_s = 0.0
         for items in batches:
             start = time.perf_counter()
+            cpu_start = time.process_time()
             parsed = content.parse_many(items, supplier=supplier)
             candidates = content.candidates_for(
                 [(data, supplier.pk, None) for data, errors in parsed if data is not None]
             )
             middle = time.perf_counter()
+            cpu_middle = time.process_time()
             with transaction.atomic():
                 engine.review(candidates, ruleset)
             engine_s += time.perf_counter() - middle
             parse_s += middle - start
+            cpu["engine"] = cpu.get("engine", 0.0) + time.process_time() - cpu_middle
+            cpu["parse"] = cpu.get("parse", 0.0) + cpu_middle - cpu_start
 
         # -- the whole bulk path (time in the search sync and the audit writer measured apart)
         phases = _time_phases()
@@ -287,8 +341,10 @@ def main() -> None:
                 profiler = cProfile.Profile()
                 profiler.enable()
             start = time.perf_counter()
+            cpu_start = time.process_time()
             results = listings_bulk_upsert(actor=user, items=items)
             took = time.perf_counter() - start
+            cpu["new"] = cpu.get("new", 0.0) + time.process_time() - cpu_start
             if args.profile and i == 1:
                 profiler.disable()
                 pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
@@ -306,8 +362,10 @@ def main() -> None:
         unchanged = 0
         for items in batches:
             start = time.perf_counter()
+            cpu_start = time.process_time()
             results = listings_bulk_upsert(actor=user, items=items)
             again_s += time.perf_counter() - start
+            cpu["again"] = cpu.get("again", 0.0) + time.process_time() - cpu_start
             unchanged += sum(1 for r in results if r.outcome == "unchanged")
 
         # -- a price change of every item (listed ones become applied revisions)
@@ -316,32 +374,61 @@ def main() -> None:
         for items in batches:
             changed = [{**item, "price": str(Decimal(item["price"]) - 1)} for item in items]
             start = time.perf_counter()
+            cpu_start = time.process_time()
             results = listings_bulk_upsert(actor=user, items=changed)
             update_s += time.perf_counter() - start
+            cpu["update"] = cpu.get("update", 0.0) + time.process_time() - cpu_start
             for key, value in summary_of(results).items():
                 revised[key] = revised.get(key, 0) + value
 
+        load_after = os.getloadavg()
         listings = Listing.objects.count()
+        checked = check_search_rows(500)
+        trail = verify()
+        if not trail.ok:
+            raise SystemExit(f"audit trail: {trail.summary()}")
+
+        def per(key: str) -> str:  # client CPU seconds per 1,000 items
+            return f"cpu {cpu[key] * 1000 / total:.2f} s/1,000"
+
         print(f"database: {connection.vendor}; {args.batches} calls × {args.size} items")
-        print(f"parse + candidates:  {total / parse_s:10,.0f} listings/s ({parse_s:.2f} s)")
-        print(f"rules engine alone:  {total / engine_s:10,.0f} listings/s ({engine_s:.2f} s)")
+        print(
+            f"load average: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f} "
+            f"(start), {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f} (end); "
+            f"{os.cpu_count()} cores"
+        )
+        print(
+            f"parse + candidates:  {total / parse_s:10,.0f} listings/s ({parse_s:.2f} s; "
+            f"{per('parse')})"
+        )
+        print(
+            f"rules engine alone:  {total / engine_s:10,.0f} listings/s ({engine_s:.2f} s; "
+            f"{per('engine')})"
+        )
         print(
             f"bulk upsert (new):   {total / bulk_s:10,.0f} listings/s ({bulk_s:.2f} s; "
-            f"per call {min(per_call):.2f}–{max(per_call):.2f} s)"
+            f"per call {min(per_call):.2f}–{max(per_call):.2f} s; {per('new')})"
         )
         inner = bulk_s - phases["search"] - phases["audit"]
         print(
             f"  of which search sync {phases['search']:.2f} s, audit events "
             f"{phases['audit']:.2f} s; the rest {total / inner:,.0f} listings/s ({inner:.2f} s)"
         )
-        print(f"bulk re-sync:        {total / again_s:10,.0f} listings/s ({again_s:.2f} s)")
-        print(f"bulk price update:   {total / update_s:10,.0f} listings/s ({update_s:.2f} s)")
+        print(
+            f"bulk re-sync:        {total / again_s:10,.0f} listings/s ({again_s:.2f} s; "
+            f"{per('again')})"
+        )
+        print(
+            f"bulk price update:   {total / update_s:10,.0f} listings/s ({update_s:.2f} s; "
+            f"{per('update')})"
+        )
         print(f"outcomes (new): { {k: v for k, v in outcomes.items() if v} }")
         print(f"states (new):   {states}")
         print(
             f"re-sync unchanged: {unchanged:,}; update outcomes: "
             f"{ {k: v for k, v in revised.items() if v} }; listings: {listings:,}"
         )
+        print(f"checks: {checked} search rows equal index_terms; audit trail {trail.summary()}")
 
 
 if __name__ == "__main__":

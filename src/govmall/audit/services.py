@@ -7,8 +7,10 @@ a published Merkle root; serialized, because checkpoints form one chain).
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -85,11 +87,19 @@ def record_events_bulk(
     items: list[tuple[AuditedModel, str, dict[str, Any] | None, dict[str, Any] | None]],
     actor: User | None = None,
     organisation: Organisation | None = None,
+    caller_writes_heads: bool = False,
 ) -> list[Event]:
     """`record_event` for many objects of one model in a few statements: one locking read of
-    the chain heads, one bulk insert, one head update per object (the per-object chain rule is
-    the same). Items are (obj, action, before, after); an object may appear more than once,
-    its events chained in item order."""
+    the chain heads, one bulk insert (PostgreSQL: ids from the sequence and `COPY`; elsewhere
+    `bulk_create`), one set-based head update (the per-object chain rule is the same). Items are
+    (obj, action, before, after); an object may appear more than once, its events chained in
+    item order.
+
+    `caller_writes_heads=True`: the caller holds the objects' rows locked (or inserts them in
+    this transaction), so their `audit_head`/`audit_length` attributes ARE the chain heads,
+    and it writes the moved heads (set on the objects here) with its own insert or update of
+    those rows: no locking read and no head update here (a bulk writer then writes each row
+    once instead of twice)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_events_bulk must run inside the service's transaction")
     if not items:
@@ -97,8 +107,11 @@ def record_events_bulk(
     model = type(items[0][0])
     if any(type(obj) is not model or obj.pk is None for obj, *_rest in items):
         raise ValueError("bulk events need saved objects of one model")
-    pks = list(dict.fromkeys(obj.pk for obj, *_rest in items))
     heads: dict[Any, tuple[str, int]] = {}
+    if caller_writes_heads:
+        for obj, *_rest in items:
+            heads.setdefault(obj.pk, (obj.audit_head, obj.audit_length))
+    pks = [] if caller_writes_heads else list(dict.fromkeys(obj.pk for obj, *_rest in items))
     for start in range(0, len(pks), ASSIGN_CHUNK):
         chunk = pks[start : start + ASSIGN_CHUNK]
         for pk, head, length in (
@@ -112,32 +125,128 @@ def record_events_bulk(
     now = timezone.now()
     request_id = current_request_id() or ""
     object_type = object_type_of(items[0][0])
+    actor_id = actor.pk if actor is not None else None
+    actor_label = actor.get_username() if actor is not None else "system"
+    organisation_id = organisation.pk if organisation is not None else None
     events: list[Event] = []
+    payloads: list[tuple[str, str]] = []
     for obj, action, before, after in items:
         if not action:
             raise ValueError("an event needs an action")
         head, length = heads[obj.pk]
+        before_json, before_value = _payload(before)
+        after_json, after_value = _payload(after)
         fields: dict[str, Any] = {
             "object_type": object_type,
             "object_id": str(obj.pk),
             "seq": length + 1,
             "action": action,
-            "actor_id": actor.pk if actor is not None else None,
-            "actor_label": actor.get_username() if actor is not None else "system",
-            "organisation_id": organisation.pk if organisation is not None else None,
-            "before": normalise(before or {}),
-            "after": normalise(after or {}),
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "organisation_id": organisation_id,
+            "before": before_value,
+            "after": after_value,
             "at": now,
             "request_id": request_id,
             "prev_hash": head,
         }
         digest = event_hash(**fields)
         events.append(Event(**fields, hash=digest))
+        payloads.append((before_json, after_json))
         heads[obj.pk] = (digest, length + 1)
         obj.audit_head, obj.audit_length = digest, length + 1
-    Event.objects.bulk_create(events, batch_size=500)
-    _move_heads(model, heads)
+    if connection.vendor == "postgresql":
+        _copy_events(events, payloads)
+    else:
+        Event.objects.bulk_create(events, batch_size=500)
+    if not caller_writes_heads:
+        _move_heads(model, heads)
     return events
+
+
+_ENCODER = DjangoJSONEncoder(ensure_ascii=False)
+
+
+def _payload(value: dict[str, Any] | None) -> tuple[str, Any]:
+    """(JSON text, value) of a before/after payload: the value is `hashing.normalise`'s (the
+    JSON round trip, so what is hashed is what is stored), the text is what COPY stores."""
+    text = _ENCODER.encode(value or {})
+    return text, json.loads(text)
+
+
+# Event columns written by COPY, in this order (`checkpoint` stays NULL).
+_EVENT_FIELDS = (
+    "id",
+    "object_type",
+    "object_id",
+    "seq",
+    "action",
+    "actor",
+    "actor_label",
+    "organisation",
+    "before",
+    "after",
+    "at",
+    "request_id",
+    "prev_hash",
+    "hash",
+)
+
+
+def _copy_events(events: list[Event], payloads: list[tuple[str, str]]) -> None:
+    """PostgreSQL: ids from the table's sequence (ascending in item order) in one query, the
+    rows with COPY (the JSON payloads sent as the text already made for the hash), several
+    times faster than `bulk_create`, whose UNNEST has psycopg quote every value in Python."""
+    meta = Event._meta
+    qn = connection.ops.quote_name
+    column_of = {f.name: f.column for f in meta.concrete_fields}
+    columns = ", ".join(qn(column_of[name]) for name in _EVENT_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(events)],
+        )
+        ids = sorted(pk for (pk,) in cursor.fetchall())
+        # The raw psycopg cursor: its errors become Django's (IntegrityError …) here.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy,
+        ):
+            for event, pk, (before_json, after_json) in zip(events, ids, payloads, strict=True):
+                event.pk = pk
+                copy.write_row(
+                    (
+                        pk,
+                        event.object_type,
+                        event.object_id,
+                        event.seq,
+                        event.action,
+                        event.actor_id,
+                        event.actor_label,
+                        event.organisation_id,
+                        before_json,
+                        after_json,
+                        event.at,
+                        event.request_id,
+                        event.prev_hash,
+                        event.hash,
+                    )
+                )
+    for event in events:
+        event._state.adding = False
+        event._state.db = connection.alias
+
+
+def _array_literal(values: list[Any]) -> str:
+    """A PostgreSQL array literal of ints or strings (quoted), sent as ONE parameter: psycopg
+    quotes a Python list element by element in Python, which is slow for thousands."""
+    parts = []
+    for value in values:
+        if isinstance(value, int):
+            parts.append(str(value))
+        else:
+            parts.append('"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "{" + ",".join(parts) + "}"
 
 
 def _move_heads(model: type[AuditedModel], heads: dict[Any, tuple[str, int]]) -> None:
@@ -145,25 +254,25 @@ def _move_heads(model: type[AuditedModel], heads: dict[Any, tuple[str, int]]) ->
     pk_column = connection.ops.quote_name(model._meta.pk.column)
     rows = list(heads.items())
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS t SET audit_head = v.head, audit_length = v.length "  # noqa: S608
+                f"FROM unnest(%s::bigint[], %s::text[], %s::int[]) AS v(pk, head, length) "
+                f"WHERE t.{pk_column} = v.pk",
+                [
+                    _array_literal([pk for pk, _h in rows]),
+                    _array_literal([h for _pk, (h, _n) in rows]),
+                    _array_literal([n for _pk, (_h, n) in rows]),
+                ],
+            )
+            return
         for start in range(0, len(rows), ASSIGN_CHUNK):
             chunk = rows[start : start + ASSIGN_CHUNK]
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"UPDATE {table} AS t SET audit_head = v.head, audit_length = v.length "  # noqa: S608
-                    f"FROM unnest(%s::bigint[], %s::text[], %s::int[]) AS v(pk, head, length) "
-                    f"WHERE t.{pk_column} = v.pk",
-                    [
-                        [pk for pk, _h in chunk],
-                        [h for _pk, (h, _n) in chunk],
-                        [n for _pk, (_h, n) in chunk],
-                    ],
-                )
-            else:
-                cursor.executemany(
-                    f"UPDATE {table} SET audit_head = %s, audit_length = %s "  # noqa: S608
-                    f"WHERE {pk_column} = %s",
-                    [(h, n, pk) for pk, (h, n) in chunk],
-                )
+            cursor.executemany(
+                f"UPDATE {table} SET audit_head = %s, audit_length = %s "  # noqa: S608
+                f"WHERE {pk_column} = %s",
+                [(h, n, pk) for pk, (h, n) in chunk],
+            )
 
 
 def changes(obj: Any, fields: list[str], new: dict[str, Any]) -> tuple[dict, dict]:

@@ -139,9 +139,13 @@ def read_divisions(raw: Mapping[str, Any], ctx: ParseContext, errors: Collector)
     return divisions
 
 
+# The origin values, looked up once: `Origin.values` builds its list (and the labels) per call.
+_ORIGINS = tuple(Origin.values)
+
+
 def read_origin(raw: Mapping[str, Any], errors: Collector) -> str:
     origin = raw.get("origin") or Origin.DOMESTIC
-    if origin not in Origin.values:
+    if origin not in _ORIGINS:
         errors.add(
             DomainError(
                 "invalid_origin",

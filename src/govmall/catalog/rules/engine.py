@@ -7,8 +7,11 @@ verdict (rule-set version and every rule's outcome) on their ListingReview.
 
 from __future__ import annotations
 
+import gc
 import re
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -327,6 +330,22 @@ def format_message(template: str, details: dict[str, Any], lang: str) -> str:
         return template
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a batch. A batch allocates hundreds of
+    thousands of short-lived objects (results, details, messages), which trigger full
+    collections over the whole heap: about a third of the time of a review batch and of a bulk
+    call. Reference counting still frees everything (none of it forms cycles that matter); the
+    collector resumes, if it ran before, when the batch ends, also on errors."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def review(candidates: list[Candidate], ruleset: RuleSet | None = None) -> list[Verdict]:
     """Judge every candidate against every rule of the rule set (default: the current one).
 
@@ -338,17 +357,22 @@ def review(candidates: list[Candidate], ruleset: RuleSet | None = None) -> list[
         ruleset = current_ruleset()
     if not candidates:
         return []
+    with paused_gc():
+        return _review(candidates, ruleset)
+
+
+def _review(candidates: list[Candidate], ruleset: RuleSet) -> list[Verdict]:
     entries = compiled_entries(ruleset)
     ctx = BatchContext(candidates)
-    prepared: list[Any] = []
+    # (entry, the rule's bound check or None when skipped, its prepared state)
+    plan: list[tuple[_Entry, Any, Any]] = []
     for entry in entries:
         if entry.enabled and entry.rule is not None:
-            prepared.append(entry.rule.prepare(entry.params, ctx))
+            plan.append((entry, entry.rule.check, entry.rule.prepare(entry.params, ctx)))
         else:
-            prepared.append(None)
+            plan.append((entry, None, None))
     verdicts: list[Verdict] = []
     no_reference: dict[Any, tuple[str, str]] = {}
-    plan = list(zip(entries, prepared, strict=True))
     passed, rejected_outcome, manual_outcome = (
         ReviewOutcome.PASSED.value,
         ReviewOutcome.REJECTED.value,
@@ -358,13 +382,12 @@ def review(candidates: list[Candidate], ruleset: RuleSet | None = None) -> list[
     for index, candidate in enumerate(candidates):
         results: list[RuleResult] = []
         rejected = manual = False
-        for entry, state in plan:
-            rule = entry.rule
-            if rule is None or not entry.enabled:
-                details = {} if rule is not None else {"reason": "unknown_rule"}
+        for entry, check, state in plan:
+            if check is None:
+                details = {} if entry.rule is not None else {"reason": "unknown_rule"}
                 results.append(RuleResult(entry.code, entry.severity, SKIPPED, details=details))
                 continue
-            status, details = rule.check(index, candidate, entry.params, state, ctx)
+            status, details = check(index, candidate, entry.params, state, ctx)
             if entry.params_error:
                 details = {**details, "params_error": entry.params_error}
             result = RuleResult(entry.code, entry.severity, status, "", "", details)

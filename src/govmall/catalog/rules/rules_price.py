@@ -3,6 +3,7 @@ and model: not above it (with a tolerance), and not suspiciously far below it.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,22 @@ def _reference_details(price: Decimal, ref: Any) -> dict[str, Any]:
         evidence = _evidence(ref)
         ref._rule_evidence = evidence
     return {"price": _money(price), **evidence}
+
+
+class _Limits:
+    """A bound derived from each reference (and the rule's params), with its text, computed
+    once per reference and batch: many candidates share a reference."""
+
+    def __init__(self, bound: Callable[[Any], Decimal]) -> None:
+        self._bound = bound
+        self._by_ref: dict[int, tuple[Decimal, str]] = {}
+
+    def of(self, ref: Any) -> tuple[Decimal, str]:
+        found = self._by_ref.get(id(ref))
+        if found is None:
+            value = self._bound(ref)
+            found = self._by_ref[id(ref)] = (value, _money(value))
+        return found
 
 
 def _evidence(ref: Any) -> dict[str, Any]:
@@ -54,7 +71,12 @@ class ReferencePriceRule(Rule):
         return None
 
     def prepare(self, params: dict[str, Any], ctx: BatchContext) -> Any:
-        return ctx.references(params["window_days"])
+        pct = Decimal(str(params["tolerance_percent"]))
+        amount = Decimal(str(params["tolerance_amount"]))
+        # (references, the limit of each reference id: computed once per batch)
+        return ctx.references(params["window_days"]), _Limits(
+            lambda ref: ref.price * (1 + pct / 100) + amount
+        )
 
     def check(
         self,
@@ -64,15 +86,14 @@ class ReferencePriceRule(Rule):
         state: Any,
         ctx: BatchContext,
     ) -> Outcome:
-        ref = state.get(ctx.reference_key(index))
+        references, limits = state
+        ref = references.get(ctx.reference_key(index))
         if ref is None:
             return NO_REFERENCE, {"window_days": params["window_days"]}
-        pct = Decimal(str(params["tolerance_percent"]))
-        amount = Decimal(str(params["tolerance_amount"]))
-        limit = ref.price * (1 + pct / 100) + amount
+        limit, limit_text = limits.of(ref)
         price = candidate.data.price
         details = _reference_details(price, ref)
-        details["limit"] = _money(limit)
+        details["limit"] = limit_text
         details["window_days"] = params["window_days"]
         return (PASS if price <= limit else FAIL), details
 
@@ -91,7 +112,9 @@ class PriceFarBelowReference(Rule):
         return None
 
     def prepare(self, params: dict[str, Any], ctx: BatchContext) -> Any:
-        return ctx.references(params["window_days"])
+        pct = Decimal(str(params["min_percent"]))
+        # (references, the floor of each reference id: computed once per batch)
+        return ctx.references(params["window_days"]), _Limits(lambda ref: ref.price * pct / 100)
 
     def check(
         self,
@@ -101,13 +124,13 @@ class PriceFarBelowReference(Rule):
         state: Any,
         ctx: BatchContext,
     ) -> Outcome:
-        ref = state.get(ctx.reference_key(index))
+        references, floors = state
+        ref = references.get(ctx.reference_key(index))
         if ref is None:
             return NO_REFERENCE, {"window_days": params["window_days"]}
-        pct = Decimal(str(params["min_percent"]))
-        floor = ref.price * pct / 100
+        floor, floor_text = floors.of(ref)
         price = candidate.data.price
         details = _reference_details(price, ref)
-        details["floor"] = _money(floor)
+        details["floor"] = floor_text
         details["min_percent"] = params["min_percent"]
         return (FAIL if price < floor else PASS), details
