@@ -49,3 +49,11 @@ def test_notifications_api_lists_and_marks_only_ones_own():
     ).json() == {"marked": 2}
     assert client.get("/api/v1/notifications?unread=true").json() == []
     assert client_for(None).get("/api/v1/notifications").status_code == 401
+
+
+def test_marking_read_refuses_ids_beyond_the_database_range():
+    response = client_for(make_user()).post(
+        "/api/v1/notifications/read", {"ids": [2**70]}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"

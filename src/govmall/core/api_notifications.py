@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -25,7 +26,10 @@ class NotificationOut(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] | None = Field(None, max_length=500, description="all unread when omitted")
+    # ids are database keys: bounded so that no value overflows the column (422, not 500)
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = Field(
+        None, max_length=500, description="all unread when omitted"
+    )
 
 
 class MarkReadOut(Schema):
