@@ -260,7 +260,7 @@ def lock_listings(supplier: Supplier, skus: list[str]) -> dict[str, Listing]:
     existing: dict[str, Listing] = {}
     for start in range(0, len(skus), 500):
         for listing in (
-            Listing.objects.select_for_update()
+            Listing.objects.select_for_update(of=("self",))
             .filter(supplier=supplier, sku__in=skus[start : start + 500])
             .select_related("category")
         ):
@@ -274,7 +274,7 @@ def latest_revisions(listing_ids: list[int]) -> dict[int, ListingRevision]:
     if not listing_ids:
         return latest
     for revision in (
-        ListingRevision.objects.select_for_update()
+        ListingRevision.objects.select_for_update(of=("self",))
         .filter(listing_id__in=listing_ids)
         .exclude(state=RevisionState.WITHDRAWN)
         .order_by("listing_id", "-id")

@@ -168,7 +168,9 @@ def _error_line(line: ImportLine, exc: DomainError, prefix: str = "") -> ImportL
 def _upsert(item: Item, actor: User | None, only_missing: bool) -> ImportLine:
     code = clean_code(item.code)
     line = ImportLine(ref=item.ref, code=code, action="unchanged")
-    existing = Category.objects.select_for_update().select_related("parent").filter(code=code)
+    existing = (
+        Category.objects.select_for_update(of=("self",)).select_related("parent").filter(code=code)
+    )
     category = existing.first()
     if category is not None and only_missing:
         return line
@@ -177,7 +179,9 @@ def _upsert(item: Item, actor: User | None, only_missing: bool) -> ImportLine:
         parent = None
         if item.parent:
             parent_code = clean_code(item.parent, field="parent")
-            parent = Category.objects.select_for_update().filter(code=parent_code).first()
+            parent = (
+                Category.objects.select_for_update(of=("self",)).filter(code=parent_code).first()
+            )
             if parent is None:
                 raise DomainError(
                     "unknown_parent",
@@ -259,7 +263,7 @@ def _upsert_attributes(
 ) -> tuple[list[AttributeSpec], list[tuple[dict[str, Any], dict[str, Any]]]]:
     added: list[AttributeSpec] = []
     updated: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    current = {spec.key: spec for spec in category.attributes.select_for_update()}
+    current = {spec.key: spec for spec in category.attributes.select_for_update(of=("self",))}
     seen: set[str] = set()
     for ref, raw in item.attributes:
         try:

@@ -52,7 +52,10 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
 
 def locked_category(code: str) -> Category:
     category = (
-        Category.objects.select_for_update().select_related("parent").filter(code=code).first()
+        Category.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .filter(code=code)
+        .first()
     )
     if category is None:
         raise NotFound(_("No category with this code."), category=code)
@@ -150,7 +153,7 @@ def move_category(category: Category, parent: Category | None) -> list[Category]
     old_path = category.path
     new_path = check_path(parent, category.code)
     descendants = list(
-        Category.objects.select_for_update()
+        Category.objects.select_for_update(of=("self",))
         .filter(path__startswith=old_path)
         .exclude(pk=category.pk)
         .order_by("path")

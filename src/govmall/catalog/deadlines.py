@@ -54,7 +54,9 @@ def recompute_review_deadlines(years: set[int], actor: User | None) -> int:
         .values_list("pk", flat=True)
     )
     for review in (
-        ListingReview.objects.select_for_update().select_related("listing").filter(pk__in=ids)
+        ListingReview.objects.select_for_update(of=("self",))
+        .select_related("listing")
+        .filter(pk__in=ids)
     ):
         assert review.deadline is not None
         if not years_spanned(review.created_at, review.deadline) & years:
@@ -108,7 +110,7 @@ def _notify_overdue(review_id: int, now: datetime) -> bool:
         )
         if review is None or review.operator is None:
             return False
-        listing = Listing.objects.select_for_update().get(pk=review.listing_id)
+        listing = Listing.objects.select_for_update(of=("self",)).get(pk=review.listing_id)
         if _notified([review.pk], {listing.pk}):
             return False
         assert review.deadline is not None

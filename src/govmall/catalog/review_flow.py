@@ -195,7 +195,7 @@ def review_summary(review: ListingReview) -> dict[str, Any]:
 
 def pending_revision(listing: Listing) -> ListingRevision | None:
     return (
-        ListingRevision.objects.select_for_update()
+        ListingRevision.objects.select_for_update(of=("self",))
         .filter(listing=listing, state=RevisionState.PENDING)
         .first()
     )

@@ -93,7 +93,11 @@ def attribute_add(
 
 
 def _locked_attribute(category: Category, key: str) -> AttributeSpec:
-    spec = AttributeSpec.objects.select_for_update().filter(category=category, key=key).first()
+    spec = (
+        AttributeSpec.objects.select_for_update(of=("self",))
+        .filter(category=category, key=key)
+        .first()
+    )
     if spec is None:
         raise NotFound(_("The category has no attribute with this key."), key=key)
     return spec

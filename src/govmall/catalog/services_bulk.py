@@ -270,7 +270,7 @@ def import_job_step(*, actor: User, job_id: int, chunk: int | None = None) -> Li
     job_for_actor(actor, job_id)
     chunk = max(1, min(chunk or JOB_CHUNK, BULK_LIMIT))
     with transaction.atomic():
-        job = ListingImportJob.objects.select_for_update().get(pk=job_id)
+        job = ListingImportJob.objects.select_for_update(of=("self",)).get(pk=job_id)
         if job.state != ImportState.RUNNING:
             return job
         start = job.done

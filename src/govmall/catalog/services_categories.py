@@ -142,7 +142,7 @@ def category_create(
     with transaction.atomic():
         parent = parent_for(parent_code)
         if parent is not None:
-            parent = Category.objects.select_for_update().get(pk=parent.pk)
+            parent = Category.objects.select_for_update(of=("self",)).get(pk=parent.pk)
         category = write_new_category(code=code, parent=parent, fields=fields)
         record_event(
             obj=category,
@@ -222,7 +222,7 @@ def category_deactivate(*, actor: User | None, category: Category) -> Category:
         if not locked.is_active:
             raise InvalidTransition(_("The category is already inactive."), category=locked.code)
         below = list(
-            Category.objects.select_for_update()
+            Category.objects.select_for_update(of=("self",))
             .filter(path__startswith=locked.path, is_active=True)
             .exclude(pk=locked.pk)
         )

@@ -119,7 +119,7 @@ def require_supervising_operator(actor: User | None, listing: Listing) -> User:
 
 def _lock(listing: Listing) -> Listing:
     locked = (
-        Listing.objects.select_for_update()
+        Listing.objects.select_for_update(of=("self",))
         .select_related("supplier__organisation__division", "category")
         .get(pk=listing.pk)
     )
@@ -189,7 +189,7 @@ def listing_create(*, actor: User, data: ListingData, sku: str = "", stock: int 
     fields = storage_fields(data)
     now = timezone.now()
     with transaction.atomic():
-        locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
+        locked = Supplier.objects.select_for_update(of=("self",)).get(pk=supplier.pk)
         if _sku_taken(locked, sku, None):
             raise _duplicate_sku(sku)
         try:

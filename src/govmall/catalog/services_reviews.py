@@ -69,12 +69,12 @@ def review_decide(
     now = timezone.now()
     with transaction.atomic():
         listing = (
-            Listing.objects.select_for_update()
+            Listing.objects.select_for_update(of=("self",))
             .select_related("supplier__organisation", "category")
             .get(pk=review.listing_id)
         )
         locked = (
-            ListingReview.objects.select_for_update()
+            ListingReview.objects.select_for_update(of=("self",))
             .select_related("ruleset", "revision")
             .get(pk=review.pk)
         )

@@ -37,7 +37,7 @@ def ruleset_publish(*, actor: User | None, rules: list[dict[str, Any]], note: st
     current_ruleset()  # version 1 exists before anyone publishes version 2
     try:
         with transaction.atomic():
-            latest = RuleSet.objects.select_for_update().order_by("-version").first()
+            latest = RuleSet.objects.select_for_update(of=("self",)).order_by("-version").first()
             assert latest is not None
             if latest.rules == cleaned:
                 raise DomainError(
