@@ -185,6 +185,7 @@ def test_each_bad_row_is_refused_with_its_own_code_and_leaves_nothing():
         (csv_bytes([row(1)]) + b"a,b\n", "ragged.csv"),
         (csv_bytes([row(1)]).decode().encode("gb18030"), "gbk.csv"),
         (csv_bytes([]), "no-rows.csv"),
+        (b"", "empty.csv"),
         (b'{"name": "x"}', "object.json"),
         (b"[1, 2]", "numbers.json"),
         (json.dumps([{**row(1), "size": 3}]).encode(), "number-value.json"),

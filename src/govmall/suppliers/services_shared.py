@@ -163,7 +163,10 @@ def _check_columns(names: list[str]) -> None:
 def _parse_csv(text: str) -> list[dict[str, str]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = [h.strip() for h in next(reader)]
+        first = next(reader, None)
+        if first is None:  # an empty file
+            raise _bad_file(_("The file has no rows."))
+        header = [h.strip() for h in first]
         _check_columns(header)
         rows = []
         for number, cells in enumerate(reader, start=2):
