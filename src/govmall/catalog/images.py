@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from govmall.core.errors import DomainError
+from govmall.suppliers import filecheck
 
 log = logging.getLogger(__name__)
 
@@ -86,14 +87,10 @@ def too_large(size: int) -> DomainError:
 
 
 def read_upload(upload: IO[bytes], *, declared_size: int | None) -> bytes:
-    """The upload's bytes, refusing an oversized one before and while reading it."""
-    limit = max_bytes()
-    if declared_size is not None and declared_size > limit:
-        raise too_large(declared_size)
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise too_large(len(data))
-    return data
+    """The upload's bytes under the listing-image limit (the documents' reader, own limit)."""
+    return filecheck.read_upload(
+        upload, declared_size=declared_size, limit=max_bytes(), too_large=too_large
+    )
 
 
 def _has_alpha(image: Image.Image) -> bool:

@@ -23,6 +23,7 @@ import hashlib
 import io
 import logging
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -87,15 +88,22 @@ def too_large_error(size: int) -> DomainError:
     )
 
 
-def read_upload(upload: IO[bytes], *, declared_size: int | None) -> bytes:
+def read_upload(
+    upload: IO[bytes],
+    *,
+    declared_size: int | None,
+    limit: int | None = None,
+    too_large: Callable[[int], DomainError] = too_large_error,
+) -> bytes:
     """The bytes of an uploaded file, refusing an oversized one before reading it (the size
-    Django reports) and while reading it (at most the limit plus one byte is read)."""
-    limit = max_bytes()
+    Django reports) and while reading it (at most the limit plus one byte is read). Other
+    uploads (listing images) pass their own limit and error."""
+    limit = max_bytes() if limit is None else limit
     if declared_size is not None and declared_size > limit:
-        raise too_large_error(declared_size)
+        raise too_large(declared_size)
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise too_large_error(len(data))
+        raise too_large(len(data))
     return data
 
 
