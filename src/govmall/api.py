@@ -23,6 +23,15 @@ from govmall.suppliers import (
     api_shared,
     api_verification,
 )
+from govmall.trading import (
+    api_aftersales,
+    api_changes,
+    api_contracts,
+    api_fulfilment,
+    api_funds,
+    api_orders,
+    api_quotations,
+)
 
 api = build_api()
 api.add_router("/", core_router)
@@ -42,3 +51,13 @@ for supplier_api in (
 for catalog_api in (api_categories, api_listings, api_reviews, api_rules, api_search, api_bulk):
     api.add_router("/catalog/", catalog_api.router)
 api.add_router("/pricing/", pricing_router)
+for trading_api in (
+    api_funds,
+    api_orders,
+    api_quotations,
+    api_contracts,
+    api_fulfilment,
+    api_aftersales,
+    api_changes,
+):
+    api.add_router("/", trading_api.router)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "govmall.suppliers",
     "govmall.catalog",
     "govmall.pricing",
+    "govmall.trading",
     "govmall.stats",
 ]
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("catalog/", include("govmall.catalog.urls")),
     path("pricing/", include("govmall.pricing.urls")),
     path("stats/", include("govmall.stats.urls")),
+    path("trading/", include("govmall.trading.urls")),
+    path("public/", include("govmall.trading.urls_public")),
     path("admin/", admin.site.urls),
     path("", include("govmall.core.urls")),
 ]

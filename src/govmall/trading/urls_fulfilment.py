@@ -1,0 +1,5 @@
+"""Pages of trading: fulfilment (included by trading/urls.py under the "trading" namespace)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Pages of trading: funds (included by trading/urls.py under the "trading" namespace)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Public portal pages (no login): contracts."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Public portal pages (no login): quotations."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
