@@ -66,6 +66,30 @@ def _is_operator(user: User) -> bool:
     return user.has_role(Role.OPERATOR_ADMIN, Role.OPERATOR_REVIEWER)
 
 
+def _is_purchaser(user: User) -> bool:
+    return user.has_role(Role.PURCHASER_ADMIN, Role.BUYER, Role.APPROVER)
+
+
+def _is_buyer(user: User) -> bool:
+    return user.has_role(Role.PURCHASER_ADMIN, Role.BUYER)
+
+
+def _is_approver(user: User) -> bool:
+    return user.has_role(Role.APPROVER)
+
+
+def _is_regulator(user: User) -> bool:
+    return user.has_role(Role.REGULATOR)
+
+
+def _is_trader(user: User) -> bool:
+    return _is_purchaser(user) or _is_supplier(user)
+
+
+def _sees_orders(user: User) -> bool:
+    return _is_trader(user) or _is_operator_or_regulator(user)
+
+
 def _is_operator_or_regulator(user: User) -> bool:
     return user.has_role(Role.OPERATOR_ADMIN, Role.OPERATOR_REVIEWER, Role.REGULATOR)
 
@@ -77,6 +101,21 @@ PUBLIC_ENTRIES: list[RoleEntry] = [
     RoleEntry("calendar", _("Working-day calendar"), "/calendar/", _any_user),
     RoleEntry("supplier_directory", _("Supplier directory"), "suppliers:directory", _any_user),
     RoleEntry("supplier_stats", _("Supplier statistics"), "stats:suppliers", _any_user),
+    RoleEntry("public_contracts", _("Published contracts"), "trading_public:contracts", _any_user),
+    RoleEntry(
+        "quotation_results",
+        _("Quotation results"),
+        "trading_public:quotation_results",
+        _any_user,
+        in_bar=False,
+    ),
+    RoleEntry(
+        "change_stats",
+        _("Return verification compliance"),
+        "stats:changes",
+        _any_user,
+        in_bar=False,
+    ),
 ]
 
 SIGNED_IN_ENTRIES: list[RoleEntry] = [
@@ -93,6 +132,44 @@ ROLE_ENTRIES: list[RoleEntry] = [
     RoleEntry("my_listings", _("My listings"), "catalog:my_listings", _is_supplier),
     RoleEntry(
         "listing_import", _("Import listings"), "catalog:bulk_import", _is_supplier, in_bar=False
+    ),
+    RoleEntry("cart", _("Cart"), "trading:cart", lambda u: u.has_role(Role.BUYER)),
+    RoleEntry("orders", _("Orders"), "trading:orders", _sees_orders),
+    RoleEntry("approvals", _("Orders to approve"), "trading:approvals", _is_approver),
+    RoleEntry("supplier_orders", _("Orders to confirm"), "trading:supplier_orders", _is_supplier),
+    RoleEntry("quotations", _("Quotations"), "trading:quotations", _is_buyer),
+    RoleEntry(
+        "quotation_invitations",
+        _("Quotation invitations"),
+        "trading:quotation_invitations",
+        _is_supplier,
+    ),
+    RoleEntry("contracts", _("Contracts"), "trading:contracts", _is_trader),
+    RoleEntry("fulfilment", _("Fulfilment"), "trading:fulfilment", _is_supplier, in_bar=False),
+    RoleEntry(
+        "acceptance", _("Acceptance and payment"), "trading:acceptance", _is_buyer, in_bar=False
+    ),
+    RoleEntry("tickets", _("After-sales tickets"), "trading:tickets", _sees_orders, in_bar=False),
+    RoleEntry(
+        "changes", _("Returns and terminations"), "trading:changes", _is_trader, in_bar=False
+    ),
+    RoleEntry("unit_funds", _("Our funds"), "trading:unit_funds", _is_purchaser, in_bar=False),
+    RoleEntry(
+        "approval_limit",
+        _("Approval limit"),
+        "trading:policy",
+        lambda u: u.has_role(Role.PURCHASER_ADMIN),
+        in_bar=False,
+    ),
+    RoleEntry("funds", _("Funds"), "trading:funds", _is_regulator),
+    RoleEntry("filed_contracts", _("Filed contracts"), "trading:filed_contracts", _is_regulator),
+    RoleEntry("change_queue", _("Returns to verify"), "trading:change_queue", _is_operator),
+    RoleEntry(
+        "late_payments",
+        _("Late payments"),
+        "trading:acceptance",
+        _is_operator_or_regulator,
+        in_bar=False,
     ),
     RoleEntry("verification_queue", _("Verification queue"), "suppliers:queue", _is_operator),
     RoleEntry("listing_reviews", _("Listing reviews"), "catalog:review_queue", _is_operator),

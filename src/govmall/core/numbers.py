@@ -8,12 +8,28 @@ from __future__ import annotations
 
 import re
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from govmall.core.models import NumberSequence
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+
+# Sequences made by migration core/0004 (PostgreSQL): used at once, without a CREATE per call.
+KNOWN_SEQUENCES = ("ord", "con", "quo", "as", "rt", "lst", "sup")
+
+
+def _ensure_sequence(cursor, name: str) -> None:
+    """Create the sequence of a name the migration does not know. Two first users may race on
+    CREATE SEQUENCE IF NOT EXISTS (PostgreSQL then raises a unique violation): the loser's
+    savepoint rolls back and the winner's sequence serves both."""
+    if name in KNOWN_SEQUENCES:
+        return
+    try:
+        with transaction.atomic():
+            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS govmall_seq_{name}")
+    except DatabaseError:
+        pass
 
 
 def next_value(name: str) -> int:
@@ -21,7 +37,7 @@ def next_value(name: str) -> int:
         raise ValueError(f"bad sequence name {name!r}")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS govmall_seq_{name}")
+            _ensure_sequence(cursor, name)
             cursor.execute("SELECT nextval(%s)", [f"govmall_seq_{name}"])
             return int(cursor.fetchone()[0])
     NumberSequence.objects.get_or_create(name=name)
@@ -49,7 +65,7 @@ def next_numbers(prefix: str, count: int) -> list[str]:
     year = timezone.localtime().year
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS govmall_seq_{name}")
+            _ensure_sequence(cursor, name)
             cursor.execute(
                 "SELECT nextval(%s) FROM generate_series(1, %s)", [f"govmall_seq_{name}", count]
             )

@@ -15,6 +15,16 @@ log = logging.getLogger(__name__)
 JOBS: list[str] = [
     "govmall.suppliers.deadlines.overdue_notification_job",
     "govmall.catalog.deadlines.overdue_notification_job",
+    "govmall.trading.services_orders.confirm_timeout_job",
+    "govmall.trading.services_quotes.quotation_close_job",
+    "govmall.trading.services_awards.award_lapse_job",
+    "govmall.trading.services_awards.award_overdue_job",
+    "govmall.trading.contract_deadlines.contract_overdue_job",
+    "govmall.trading.services_fulfilment.acceptance_overdue_job",
+    "govmall.trading.services_payments.payment_overdue_job",
+    "govmall.trading.services_tickets.ticket_overdue_job",
+    "govmall.trading.change_clock.change_supplier_timeout_job",
+    "govmall.trading.change_clock.change_verify_overdue_job",
     "govmall.audit.services.checkpoint_job",
 ]
 

@@ -7,4 +7,5 @@ from govmall.stats import views
 app_name = "stats"
 urlpatterns: list[URLPattern] = [
     path("suppliers/", views.suppliers, name="suppliers"),
+    path("changes/", views.changes, name="changes"),
 ]

@@ -6,7 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from govmall.core.errors import DomainError
 from govmall.stats.charts import bar_chart, donut_chart
+from govmall.stats.compliance import change_compliance, parse_period
 from govmall.stats.selectors import supplier_stats
 
 
@@ -53,3 +55,28 @@ def suppliers(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "stats/suppliers.html", {"stats": stats, "charts": charts})
+
+
+def changes(request: HttpRequest) -> HttpResponse:
+    """Returns and terminations: verification compliance, optionally over a period."""
+    raw_from, raw_to = request.GET.get("from", ""), request.GET.get("to", "")
+    error = ""
+    try:
+        start, end = parse_period(raw_from, raw_to)
+    except DomainError as exc:
+        error, start, end = exc.message, None, None
+    stats = change_compliance(start, end)
+    chart = donut_chart(
+        "chart-change-compliance",
+        _("Share verified within 1 working day"),
+        stats["within_deadline"],
+        stats["decided"],
+        stats["within_deadline_share"],
+        _("Within the deadline"),
+        _("Late"),
+    )
+    return render(
+        request,
+        "stats/changes.html",
+        {"stats": stats, "chart": chart, "error": error, "raw_from": raw_from, "raw_to": raw_to},
+    )

@@ -145,13 +145,16 @@ def directory(request: HttpRequest) -> HttpResponse:
     page = directory_page(query, request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    rows = [public_supplier(s) for s in page.object_list]
+    # --- trading after-sales: public rating averages of the page's suppliers (one query) ---
+    from govmall.trading.selectors_ratings import ratings_by_supplier
+
+    ratings = ratings_by_supplier([s.pk for s in page.object_list])
+    for supplier, row in zip(page.object_list, rows, strict=True):
+        row["ratings"] = ratings[supplier.pk]
+    # --- end of ratings ---
     return render(
         request,
         "suppliers/directory.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": [public_supplier(s) for s in page.object_list],
-            "querystring": params.urlencode(),
-        },
+        {"form": form, "page": page, "rows": rows, "querystring": params.urlencode()},
     )

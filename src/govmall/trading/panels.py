@@ -29,10 +29,7 @@ def panels_for(request: HttpRequest, order: Order) -> list[tuple[str, dict[str, 
     shown = []
     for template, path in PANELS:
         module, _, name = path.rpartition(".")
-        try:
-            function = getattr(import_module(module), name)
-        except (ImportError, AttributeError):
-            continue  # an area not built yet
+        function = getattr(import_module(module), name)
         context = function(request, order)
         if context is not None:
             shown.append((template, {"order": order, **context}))

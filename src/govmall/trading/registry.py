@@ -68,5 +68,12 @@ def _register_deadlines() -> None:
         register_recompute(getattr(import_module(module), name))
 
 
-# Filled as areas land: "govmall.trading.<module>.<function>(years, actor) -> int".
-DEADLINE_RECOMPUTE: list[str] = []
+# Each: "govmall.trading.<module>.<function>(years, actor) -> int".
+DEADLINE_RECOMPUTE: list[str] = [
+    "govmall.trading.services_orders.recompute_confirm_deadlines",
+    "govmall.trading.services_quotations.recompute_award_deadlines",
+    "govmall.trading.contract_deadlines.recompute_contract_deadlines",
+    "govmall.trading.services_fulfilment.recompute_fulfilment_deadlines",
+    "govmall.trading.services_tickets.recompute_ticket_deadlines",
+    "govmall.trading.change_clock.recompute_change_deadlines",
+]

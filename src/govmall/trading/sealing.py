@@ -2,8 +2,9 @@
 exists) — price, count and trail stay hidden until the quotation is opened.
 
 Commitment: SHA-256 over "<salt>|<quotation number>|<supplier credit code>|<total>|<unit price>"
-(amounts with 2 decimals). The salt is 32 random bytes (hex); it and the amounts are revealed in
-the opening event, so anyone can recompute the commitment recorded at each revision.
+(amounts with 2 decimals). The salt is 32 random bytes (hex), new at every revision; the final
+revision's salt and amounts are revealed in the opening event, so anyone can recompute the
+commitment recorded at that revision. Earlier revisions never count and are never opened.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ import secrets
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
+
 if TYPE_CHECKING:
     from govmall.accounts.models import User
+    from govmall.audit.models import Event
     from govmall.trading.models import Quotation, Quote
 
 
@@ -43,3 +47,19 @@ def quote_trail_visible_to(actor: User, quote: Quote) -> bool:
         return True
     quotation = quote.quotation
     return is_open(quotation) and quotation_visible_to(actor, quotation)
+
+
+def hide_sealed_events(events: QuerySet[Event]) -> QuerySet[Event]:
+    """`events` without those of quotes not yet opened: for any list of events across objects
+    (the back office's event list). Timelines go through `quote_trail_visible_to` instead."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from govmall.trading.models import Quote
+
+    sealed = (
+        Quote.objects.filter(quotation__opened_at__isnull=True)
+        .annotate(key=Cast("pk", output_field=CharField()))
+        .values("key")
+    )
+    return events.exclude(object_type="trading.quote", object_id__in=sealed)

@@ -1,0 +1,370 @@
+"""Placing a direct order on PostgreSQL in a dozen plain statements (the speed target of the
+issue: ≥ 200 orders/s over HTTP on two cores).
+
+Same checks in the same order, same rows, events and notifications as
+`services_order_place._place`, which stays the one implementation on other databases and the
+reference for this one (the order tests run on both). What makes it cheaper is not doing less
+but asking less often: building an ORM query costs about 1 ms of CPU here, a plain statement a
+quarter of that, so
+
+- one statement reads the idempotency replay, the listings with their category and latest
+  passing review;
+- one reads the supplier with the trading gate's facts (status, open credit flag, current
+  commitment signed, required documents accepted), the funding source, the delivery division,
+  the approval limit and the new order's id; only when the gate says no is
+  `suppliers.gate.trading_blockers` asked, for its messages;
+- the order row is inserted with ON CONFLICT DO NOTHING (a concurrent replay of the same key
+  loses to the unique constraint without a savepoint);
+- stock is taken line by line in listing-id order (the conditional UPDATE of `trading.stock.take`);
+- the event goes through `audit.record_events_bulk` (the order's row is new: the caller writes
+  its chain head), and one statement with data-modifying CTEs writes the head, the lines, the
+  funds reservation with its ledger row (the conditional UPDATE of `trading.funds.reserve`)
+  and the notifications.
+
+The statements themselves are in `order_place_sql`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import IntegrityError, connection, models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govmall.accounts.models import Organisation
+from govmall.accounts.roles import Role
+from govmall.audit.services import record_events_bulk
+from govmall.catalog.models import Category, Listing, ListingState
+from govmall.core.calendar import add_working_days
+from govmall.core.errors import DomainError
+from govmall.core.numbers import next_number
+from govmall.suppliers.credit import today
+from govmall.suppliers.models import Supplier
+from govmall.trading import config
+from govmall.trading import order_place_sql as sql
+from govmall.trading.access import SUPPLIER_ROLES
+from govmall.trading.models import Order, OrderLine, OrderSource, OrderState
+from govmall.trading.order_snapshot import delivers_to, line_snapshot, sme_declaration
+
+if TYPE_CHECKING:
+    from govmall.accounts.models import User
+    from govmall.trading.order_validation import OrderRequest
+    from govmall.trading.services_order_place import Placed
+
+CENT = Decimal("0.01")
+M = TypeVar("M", bound=models.Model)
+
+
+@functools.cache
+def _order_columns() -> tuple[str, list[Any]]:
+    fields = list(Order._meta.concrete_fields)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO trading_order ({columns}) VALUES ({marks}) "  # noqa: S608 - model's own
+        "ON CONFLICT DO NOTHING RETURNING id"
+    )
+    return sql, fields
+
+
+def _insert_order(order: Order) -> bool:
+    """INSERT the order row (its id already drawn); False when a unique constraint (the
+    idempotency key, raced by a concurrent replay) kept it out."""
+    sql, fields = _order_columns()
+    values = [f.get_db_prep_save(f.pre_save(order, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        inserted = cursor.fetchone() is not None
+    if inserted:
+        order._state.adding = False
+        order._state.db = connection.alias
+    return inserted
+
+
+def _partial(model: type[M], **values: Any) -> M:
+    """An instance as the ORM loads it with `.only(...)`: the fields not read here are
+    deferred (loaded on first access), never silently left at their defaults."""
+    fields = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, fields, [values[name] for name in fields])
+
+
+def _json(value: Any) -> Any:
+    """Django's PostgreSQL backend loads jsonb as text (JSONField decodes it)."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _review(row: tuple[Any, ...]) -> dict[str, Any] | None:
+    outcome, version, created_at, decided_at = row[22:26]
+    if outcome is None:
+        return None
+    manual = outcome == "manual"
+    reviewed_at = decided_at if manual and decided_at else created_at
+    return {
+        "outcome": "approved" if manual else outcome,
+        "ruleset_version": version,
+        "reviewed_at": reviewed_at.isoformat(),
+    }
+
+
+def _listing(row: tuple[Any, ...]) -> Listing:
+    (_replay, pk, number, state, supplier_id, price, title, brand, model_no, manufacturer,
+     unit, attributes, cert_no, cert_expiry, warranty, origin, delivery, category_id,
+     code, name_zh, name_en, gp_code) = row[:22]  # fmt: skip
+    listing = _partial(
+        Listing,
+        id=pk,
+        number=number,
+        state=state,
+        supplier_id=supplier_id,
+        price=price,
+        title=title,
+        brand=brand,
+        model_no=model_no,
+        manufacturer=manufacturer,
+        unit=unit,
+        attributes=_json(attributes),
+        energy_cert_no=cert_no,
+        energy_cert_expiry=cert_expiry,
+        warranty_months=warranty,
+        origin=origin,
+        delivery_divisions=_json(delivery),
+        category_id=category_id,
+    )
+    listing.category = _partial(
+        Category, id=category_id, code=code, name_zh=name_zh, name_en=name_en, gp_code=gp_code
+    )
+    return listing
+
+
+def place(buyer: User, request: OrderRequest, digest: str) -> Placed:
+    """`services_order_place` on PostgreSQL, inside the caller's transaction."""
+    from govmall.trading import services_order_place as reference
+
+    org = buyer.organisation
+    assert org is not None
+    numbers = [number for number, _qty in request.lines]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.LISTINGS,
+            {"buyer": buyer.pk, "key": request.idempotency_key, "numbers": numbers},
+        )
+        rows = cursor.fetchall()
+    if rows[0][0] is not None:
+        existing = reference._replay(buyer, request.idempotency_key, digest)
+        if existing is not None:
+            return reference.Placed(existing, False)
+    found = {row[2]: row for row in rows if row[1] is not None}
+    listings: list[Listing] = []
+    reviews: dict[int, dict[str, Any] | None] = {}
+    for number in numbers:
+        row = found.get(number)
+        if row is None or row[3] != ListingState.LISTED:
+            raise DomainError(
+                "listing_not_available",
+                _("Product %(number)s is not on sale.") % {"number": number},
+                status=409,
+                field="lines",
+                listing=number,
+            )
+        listing = _listing(row)
+        listings.append(listing)
+        reviews[listing.pk] = _review(row)
+    if len({listing.supplier_id for listing in listings}) > 1:
+        raise DomainError(
+            "mixed_suppliers",
+            _("An order holds one supplier's products: place one order per supplier."),
+            field="lines",
+        )
+    supplier_id = listings[0].supplier_id
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.CONTEXT,
+            {
+                "today": today(),
+                "source": request.funding_source_id,
+                "org": org.pk,
+                "division": request.delivery_division,
+                "supplier": supplier_id,
+            },
+        )
+        (status, size, supplier_type, supplier_org, supplier_name, may_trade, source_id,
+         division_path, limit, order_id) = cursor.fetchone()  # fmt: skip
+    if not may_trade:
+        reference.check_supplier(Supplier.objects.get(pk=supplier_id))
+    supplier = _partial(
+        Supplier,
+        id=supplier_id,
+        status=status,
+        size=size,
+        supplier_type=supplier_type,
+        organisation_id=supplier_org,
+    )
+    supplier.organisation = _partial(Organisation, id=supplier_org, name=supplier_name)
+    if source_id is None:
+        reference._funding_source(org, request.funding_source_id)  # raises its error
+    if division_path is None:
+        reference._division(request.delivery_division)  # raises its error
+    for listing in listings:
+        if not delivers_to(listing, division_path):
+            raise DomainError(
+                "not_delivered_to",
+                _("Product %(number)s is not delivered to this division.")
+                % {"number": listing.number},
+                field="delivery_division",
+                listing=listing.number,
+            )
+    quantities = dict(request.lines)
+    amounts = {
+        listing.pk: (listing.price * quantities[listing.number]).quantize(CENT)
+        for listing in listings
+    }
+    total = sum(amounts.values(), Decimal("0.00"))
+    reference.check_limit(total)
+    needs_approval = limit is not None and total > limit
+    now = timezone.now()
+    order = Order(
+        id=order_id,
+        number=next_number("ORD"),
+        source=OrderSource.DIRECT,
+        state=OrderState.PENDING_APPROVAL if needs_approval else OrderState.PLACED,
+        purchaser=org,
+        buyer=buyer,
+        supplier=supplier,
+        funding_source_id=source_id,
+        total=total,
+        reserved_amount=total,
+        sme_declaration=sme_declaration(supplier, now),
+        delivery_division_id=request.delivery_division,
+        delivery_address=request.delivery_address,
+        delivery_contact=request.delivery_contact,
+        delivery_phone=request.delivery_phone,
+        required_by=request.required_by,
+        note=request.note,
+        idempotency_key=request.idempotency_key,
+        request_sha256=digest,
+        created_at=now,
+    )
+    calendar_known = True
+    if not needs_approval:
+        due = add_working_days(now, config.get("ORDER_CONFIRM_WORKING_DAYS"))
+        order.placed_at, order.confirm_deadline = now, due.deadline
+        calendar_known = due.calendar_known
+    if not _insert_order(order):
+        winner = reference._replay(buyer, request.idempotency_key, digest)
+        if winner is None:
+            raise IntegrityError("the order row conflicted with an existing one")
+        return reference.Placed(winner, False)
+    ordered = sorted(listings, key=lambda row: row.pk)
+    with connection.cursor() as cursor:
+        for listing in ordered:
+            quantity = quantities[listing.number]
+            cursor.execute(sql.TAKE, [quantity, listing.pk, quantity])
+            if cursor.rowcount != 1:
+                raise DomainError(
+                    "out_of_stock",
+                    _("Not enough stock left for %(listing)s.") % {"listing": listing.number},
+                    status=409,
+                    listing=listing.number,
+                )
+    lines = [
+        OrderLine(
+            order=order,
+            listing_id=listing.pk,
+            quantity=quantities[listing.number],
+            unit_price=listing.price,
+            amount=amounts[listing.pk],
+            snapshot=line_snapshot(listing, reviews[listing.pk]),
+            returned_quantity=0,
+        )
+        for listing in listings
+    ]
+    record_events_bulk(
+        items=[
+            (
+                order,
+                f"order.{order.state}",
+                {},
+                {
+                    "state": order.state,
+                    "number": order.number,
+                    "total": total,
+                    "supplier": supplier.pk,
+                    "lines": [
+                        {
+                            "listing": listing.number,
+                            "quantity": quantities[listing.number],
+                            "unit_price": listing.price,
+                            "amount": amounts[listing.pk],
+                        }
+                        for listing in listings
+                    ],
+                    "funds": {"source": source_id, "reserved": total},
+                    "stock_taken": {
+                        listing.number: quantities[listing.number] for listing in listings
+                    },
+                    "confirm_deadline": order.confirm_deadline,
+                    "calendar_known": calendar_known,
+                    "approval_limit": limit,
+                    "idempotency_key": request.idempotency_key,
+                },
+            )
+        ],
+        actor=buyer,
+        organisation=org,
+        caller_writes_heads=True,
+    )
+    link = reverse("trading:order_detail", args=[order.number])
+    if needs_approval:
+        verb, recipients_org, roles = "order.pending_approval", org.pk, [Role.APPROVER.value]
+        message = _("Order %(number)s (¥%(total)s) awaits your approval.") % {
+            "number": order.number,
+            "total": total,
+        }
+    else:
+        assert order.confirm_deadline is not None
+        verb, recipients_org, roles = "order.placed", supplier_org, [str(r) for r in SUPPLIER_ROLES]
+        message = _("New order %(number)s (¥%(total)s): confirm it by %(deadline)s.") % {
+            "number": order.number,
+            "total": order.total,
+            "deadline": timezone.localtime(order.confirm_deadline).strftime("%Y-%m-%d %H:%M"),
+        }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.FINISH,
+            {
+                "order": order.pk,
+                "head": order.audit_head,
+                "length": order.audit_length,
+                "listings": [line.listing_id for line in lines],
+                "quantities": [line.quantity for line in lines],
+                "prices": [line.unit_price for line in lines],
+                "amounts": [line.amount for line in lines],
+                "snapshots": [json.dumps(line.snapshot, ensure_ascii=False) for line in lines],
+                "total": total,
+                "now": now,
+                "source": source_id,
+                "actor": buyer.pk,
+                "verb": verb,
+                "message": message[:500],
+                "link": link,
+                "recipients_org": recipients_org,
+                "roles": roles,
+            },
+        )
+        reserved = cursor.fetchone()[0]
+    if total > 0 and not reserved:
+        raise DomainError(
+            "insufficient_funds",
+            _("The funding source does not have %(amount)s left.") % {"amount": total},
+            status=409,
+            field="funding_source",
+        )
+    cached = order.lines.all()  # no query: the lines just written are the result
+    cached._result_cache, cached._prefetch_done = lines, True  # type: ignore[attr-defined]
+    order._prefetched_objects_cache = {"lines": cached}  # type: ignore[attr-defined]
+    return reference.Placed(order, True)
