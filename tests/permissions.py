@@ -11,7 +11,6 @@ import hashlib
 from collections.abc import Callable, Mapping
 
 from django.apps import apps
-from django.core import serializers
 from django.test import Client
 
 from govmall.accounts.models import User
@@ -28,7 +27,7 @@ def database_fingerprint() -> dict[str, str]:
             model.__module__.startswith("govmall.") or label.startswith("auth.")
         ):
             continue
-        rows = serializers.serialize("json", model._default_manager.order_by("pk"))
+        rows = repr(list(model._default_manager.order_by("pk").values_list()))
         result[label] = hashlib.sha256(rows.encode()).hexdigest()
     return result
 

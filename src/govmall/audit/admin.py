@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from govmall.audit.models import Checkpoint, Event
@@ -32,6 +33,12 @@ class EventAdmin(ReadOnlyAdmin):
     list_select_related = ("checkpoint",)
     show_full_result_count = False
     actions = None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        """Events of sealed quotes stay out of the list until their quotation opens."""
+        from govmall.trading.sealing import hide_sealed_events
+
+        return hide_sealed_events(super().get_queryset(request))
 
 
 @admin.register(Checkpoint)

@@ -80,5 +80,8 @@ def load_demo(progress: Callable[[str], None] = lambda _msg: None) -> list[DemoL
         from govmall.catalog.demo import load_demo_catalogue
 
         load_demo_catalogue(progress=progress)
+        from govmall.trading.demo import load_demo_trading
+
+        load_demo_trading(progress=progress)
         DemoMarker.objects.get_or_create(version=DEMO_VERSION)
     return logins

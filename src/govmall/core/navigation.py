@@ -137,7 +137,12 @@ ROLE_ENTRIES: list[RoleEntry] = [
     RoleEntry("orders", _("Orders"), "trading:orders", _sees_orders),
     RoleEntry("approvals", _("Orders to approve"), "trading:approvals", _is_approver),
     RoleEntry("supplier_orders", _("Orders to confirm"), "trading:supplier_orders", _is_supplier),
-    RoleEntry("quotations", _("Quotations"), "trading:quotations", _is_buyer),
+    RoleEntry(
+        "quotations",
+        _("Quotations"),
+        "trading:quotations",
+        lambda u: _is_buyer(u) or _is_operator_or_regulator(u),
+    ),
     RoleEntry(
         "quotation_invitations",
         _("Quotation invitations"),

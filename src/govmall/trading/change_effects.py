@@ -30,6 +30,7 @@ from govmall.trading.models import (
     ContractState,
     Order,
     OrderLine,
+    OrderSource,
     OrderState,
     Payment,
     PaymentKind,
@@ -80,7 +81,8 @@ def _return_lines(order: Order, wanted: dict[int, int], effects: Effects) -> Non
         OrderLine.objects.filter(pk=line.pk).update(
             returned_quantity=line.returned_quantity + quantity
         )
-        stock.restore(line.listing_id, quantity)
+        if order.source == OrderSource.DIRECT:  # quotation orders never took stock
+            stock.restore(line.listing_id, quantity)
         effects.returned[line.pk] = quantity
 
 

@@ -489,4 +489,3 @@ def load_demo_trading(*, progress: Callable[[str], None] = print) -> dict[str, i
         f"{quotations} quotations"
     )
     return {"orders": orders, "quotations": quotations}
-

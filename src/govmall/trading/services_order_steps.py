@@ -27,7 +27,7 @@ from govmall.trading.access import (
     require_order_purchaser,
     require_order_supplier,
 )
-from govmall.trading.models import Order, OrderLine, OrderState
+from govmall.trading.models import Order, OrderLine, OrderSource, OrderState
 from govmall.trading.services_order_place import check_supplier, notify_supplier_placed, recipients
 from govmall.trading.states import advance, require_transition
 
@@ -55,7 +55,7 @@ def release_all(order: Order, *, actor: User | None, note: str) -> dict[str, Any
         .values_list("listing_id", "quantity", "returned_quantity", "listing__number")
     ):
         left = qty - returned
-        if left > 0:
+        if left > 0 and order.source == OrderSource.DIRECT:  # quotation orders took no stock
             stock.restore(listing_id, left)
             restored[number] = restored.get(number, 0) + left
     released = funds.release_order(order, actor=actor, note=note)
