@@ -104,7 +104,7 @@ QUOTATION_TRANSITIONS: dict[str, set[str]] = {
 
 class QuoteState(models.TextChoices):
     SEALED = "sealed", _("Sealed")
-    VALID = "valid", _("Opened")
+    VALID = "valid", _("Valid (opened)")
     INVALID = "invalid", _("Invalid")
     AWARDED = "awarded", _("Awarded, to confirm")
     WON = "won", _("Won")

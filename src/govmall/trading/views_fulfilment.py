@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from govmall.accounts.access import request_user
@@ -39,27 +39,38 @@ PANEL_STATES = (
 
 
 class ShipForm(forms.Form):
-    note_number = forms.CharField(label=_l("Waybill number"), max_length=60, required=False)
+    note_number = forms.CharField(
+        label=gettext_lazy("Waybill number"), max_length=60, required=False
+    )
     note = forms.CharField(
-        label=_l("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Note"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class DeliverForm(forms.Form):
-    note_number = forms.CharField(label=_l("Delivery note number"), max_length=60)
+    note_number = forms.CharField(label=gettext_lazy("Delivery note number"), max_length=60)
     note = forms.CharField(
-        label=_l("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Note"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class AcceptForm(forms.Form):
     result = forms.ChoiceField(
-        label=_l("Result"),
-        choices=[("passed", _l("Passed")), ("failed", _l("Failed: send back to the supplier"))],
+        label=gettext_lazy("Result"),
+        choices=[
+            ("passed", gettext_lazy("Passed")),
+            ("failed", gettext_lazy("Failed: send back to the supplier")),
+        ],
         widget=forms.RadioSelect,
     )
     reasons = forms.CharField(
-        label=_l("Reasons (required when failed)"),
+        label=gettext_lazy("Reasons (required when failed)"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -67,19 +78,21 @@ class AcceptForm(forms.Form):
 
 
 class InvoiceForm(forms.Form):
-    invoice_number = forms.CharField(label=_l("Invoice number"), max_length=40)
-    amount = forms.CharField(label=_l("Amount (yuan)"), max_length=20)
+    invoice_number = forms.CharField(label=gettext_lazy("Invoice number"), max_length=40)
+    amount = forms.CharField(label=gettext_lazy("Amount (yuan)"), max_length=20)
     issued_on = forms.CharField(
-        label=_l("Issued on"), max_length=10, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Issued on"),
+        max_length=10,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
 
 class PaymentForm(forms.Form):
-    amount = forms.CharField(label=_l("Amount (yuan)"), max_length=20)
+    amount = forms.CharField(label=gettext_lazy("Amount (yuan)"), max_length=20)
     paid_on = forms.CharField(
-        label=_l("Paid on"), max_length=10, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Paid on"), max_length=10, widget=forms.DateInput(attrs={"type": "date"})
     )
-    voucher = forms.CharField(label=_l("Payment voucher number"), max_length=60)
+    voucher = forms.CharField(label=gettext_lazy("Payment voucher number"), max_length=60)
 
 
 FORMS: dict[str, type[forms.Form]] = {

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from govmall.accounts.access import request_user
 from govmall.accounts.roles import Role
@@ -41,41 +41,45 @@ LEDGER_PAGE = 50
 
 
 class SourceForm(forms.Form):
-    fiscal_year = forms.CharField(label=_lazy("Fiscal year"), max_length=4)
+    fiscal_year = forms.CharField(label=gettext_lazy("Fiscal year"), max_length=4)
     budget_line = forms.CharField(
-        label=_lazy("Budget line code (预算项目编码)"),
+        label=gettext_lazy("Budget line code (预算项目编码)"),
         max_length=60,
-        help_text=_lazy("Letters, digits and hyphens, as in the budget system."),
+        help_text=gettext_lazy("Letters, digits and hyphens, as in the budget system."),
     )
-    name = forms.CharField(label=_lazy("Name"), max_length=200)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     amount = forms.CharField(
-        label=_lazy("Amount (yuan)"), max_length=30, help_text=_lazy("For example 500000.00")
+        label=gettext_lazy("Amount (yuan)"),
+        max_length=30,
+        help_text=gettext_lazy("For example 500000.00"),
     )
 
 
 class AmountForm(forms.Form):
-    amount = forms.CharField(label=_lazy("New amount (yuan)"), max_length=30)
+    amount = forms.CharField(label=gettext_lazy("New amount (yuan)"), max_length=30)
     note = forms.CharField(
-        label=_lazy("Reason"),
+        label=gettext_lazy("Reason"),
         max_length=200,
         required=False,
-        help_text=_lazy("Kept in the ledger, e.g. the budget adjustment document number."),
+        help_text=gettext_lazy("Kept in the ledger, e.g. the budget adjustment document number."),
     )
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_lazy("Funds file (CSV)"),
-        help_text=_lazy("UTF-8 or GB18030. Good rows are applied, faulty rows are reported."),
+        label=gettext_lazy("Funds file (CSV)"),
+        help_text=gettext_lazy(
+            "UTF-8 or GB18030. Good rows are applied, faulty rows are reported."
+        ),
     )
 
 
 class PolicyForm(forms.Form):
     approval_limit = forms.CharField(
-        label=_lazy("Approval limit (yuan)"),
+        label=gettext_lazy("Approval limit (yuan)"),
         max_length=30,
         required=False,
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "Orders above this amount wait for the unit's approver. Leave empty for no "
             "approval step; 0 sends every order to the approver."
         ),

@@ -32,7 +32,7 @@ TAB_LABELS = {
     "placed": gettext_lazy("Awaiting supplier"),
     "in_progress": gettext_lazy("In progress"),
     "completed": gettext_lazy("Completed"),
-    "closed": gettext_lazy("Closed"),
+    "closed": gettext_lazy("Closed orders"),
 }
 ERROR_ATTR = "_order_action_error"
 
