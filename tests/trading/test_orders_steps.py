@@ -179,7 +179,7 @@ def test_decline_releases():
     assert Notification.objects.filter(verb="order.declined", recipient=unit.buyer).exists()
 
 
-def test_confirm_timeout_job_cancels_once_and_releases():
+def test_confirm_timeout_job_cancels_once_and_releases(english):
     unit, seller = make_unit(), make_seller()
     order = place(unit, seller)  # Monday: deadline Wednesday 23:59:59
     kept = place(unit, seller, at=datetime(2026, 3, 4, 10, 0, tzinfo=TZ))

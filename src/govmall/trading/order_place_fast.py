@@ -28,11 +28,9 @@ from __future__ import annotations
 
 import functools
 import json
-import time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import psycopg
 from django.db import IntegrityError, connection, models
 from django.urls import reverse
 from django.utils import timezone
@@ -62,19 +60,10 @@ CENT = Decimal("0.01")
 M = TypeVar("M", bound=models.Model)
 
 
-def _prepared(statement: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """Run one of the big statements as a server-side prepared statement on Django's own
-    connection (same transaction): PostgreSQL plans it once per connection instead of on every
-    order (Django's cursors bind client-side, so nothing of theirs is ever prepared). Logged
-    like Django's queries, so query counts and the debug log still see it."""
-    connection.ensure_connection()
-    start = time.monotonic()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(statement, params, prepare=True)
-        rows = cursor.fetchall() if cursor.description else []
-    if connection.queries_logged:
-        connection.queries_log.append({"sql": statement, "time": f"{time.monotonic() - start:.3f}"})
-    return rows
+def _rows(statement: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall() if cursor.description else []
 
 
 @functools.cache
@@ -165,7 +154,7 @@ def place(buyer: User, request: OrderRequest, digest: str) -> Placed:
     org = buyer.organisation
     assert org is not None
     numbers = [number for number, _qty in request.lines]
-    rows = _prepared(
+    rows = _rows(
         sql.LISTINGS, {"buyer": buyer.pk, "key": request.idempotency_key, "numbers": numbers}
     )
     if rows[0][0] is not None:
@@ -203,7 +192,7 @@ def place(buyer: User, request: OrderRequest, digest: str) -> Placed:
         "supplier": supplier_id,
     }
     (status, size, supplier_type, supplier_org, supplier_name, may_trade, source_id,
-     division_path, limit, order_id) = _prepared(sql.CONTEXT, context)[0]  # fmt: skip
+     division_path, limit, order_id) = _rows(sql.CONTEXT, context)[0]  # fmt: skip
     if not may_trade:
         reference.check_supplier(Supplier.objects.get(pk=supplier_id))
     supplier = _partial(
@@ -343,7 +332,7 @@ def place(buyer: User, request: OrderRequest, digest: str) -> Placed:
             "total": order.total,
             "deadline": timezone.localtime(order.confirm_deadline).strftime("%Y-%m-%d %H:%M"),
         }
-    reserved = _prepared(
+    reserved = _rows(
         sql.FINISH,
         {
             "order": order.pk,
