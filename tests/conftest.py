@@ -47,3 +47,13 @@ def english(monkeypatch):
     monkeypatch.setattr(RequestFactory, "_base_environ", environ)
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _calendar_copy_forgotten():
+    """Each test's calendar rows are rolled back with it; a later test could bring the calendar
+    back to the same version with other rows, so the process's copy starts empty each time."""
+    from govmall.core.calendar import clear_cache
+
+    clear_cache()
+    yield

@@ -1,9 +1,20 @@
 import hashlib
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from govmall.accounts.models import ApiToken
-from govmall.accounts.services import api_token_create, api_token_revoke
+from govmall.accounts.models import ApiToken, User, UserRole
+from govmall.accounts.roles import Role
+from govmall.accounts.services import (
+    TOKEN_LAST_USED_INTERVAL,
+    api_token_authenticate,
+    api_token_create,
+    api_token_revoke,
+)
 from govmall.audit.models import Event
 from govmall.core.errors import DomainError, NotFound
 from tests.factories import make_user
@@ -86,3 +97,56 @@ def test_over_long_token_name_names_the_field_and_writes_nothing():
     error = response.json()["error"]
     assert error["code"] == "validation_error" and list(error["details"]["fields"]) == ["name"]
     assert database_fingerprint() == before
+
+
+def test_authentication_loads_user_organisation_and_roles_in_one_query():
+    user = make_user([Role.BUYER, Role.APPROVER])
+    _token, secret = api_token_create(actor=user, name="t")
+    api_token_authenticate(secret)  # the first use writes last_used_at
+    with CaptureQueriesContext(connection) as queries:
+        found = api_token_authenticate(secret)
+        assert found == user
+        assert found.organisation == user.organisation
+        assert found.organisation.name == user.organisation.name
+        assert found.role_set == frozenset({Role.BUYER, Role.APPROVER})
+        assert found.is_authenticated and found.username == user.username
+    assert len(queries) == 1
+
+
+def test_authentication_refuses_inactive_users_and_revoked_tokens():
+    user = make_user()
+    token, secret = api_token_create(actor=user, name="t")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert api_token_authenticate(secret) is None
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    assert api_token_authenticate(secret) == user
+    api_token_revoke(actor=user, token_id=token.pk)
+    assert api_token_authenticate(secret) is None
+    assert api_token_authenticate(secret + "x") is None
+
+
+def test_user_without_organisation_or_roles_authenticates():
+    user = make_user()
+    UserRole.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(organisation=None)
+    _token, secret = api_token_create(actor=User.objects.get(pk=user.pk), name="t")
+    found = api_token_authenticate(secret)
+    assert found == user and found.organisation is None and found.role_set == frozenset()
+
+
+def test_last_used_at_is_written_at_most_once_per_interval():
+    user = make_user()
+    token, secret = api_token_create(actor=user, name="t")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        api_token_authenticate(secret)
+        token.refresh_from_db()
+        assert token.last_used_at == start
+        with CaptureQueriesContext(connection) as queries:
+            api_token_authenticate(secret)
+        assert len(queries) == 1  # no second write within the interval
+    later = start + TOKEN_LAST_USED_INTERVAL + timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        api_token_authenticate(secret)
+    token.refresh_from_db()
+    assert token.last_used_at == later

@@ -221,12 +221,29 @@ def test_365_working_days():
     assert iso("2026-01-01T10:00", 365)["calendar_known"] is True
 
 
-def test_overrides_are_fetched_in_one_query(django_assert_num_queries):
+def test_the_calendar_is_read_once_per_version(django_assert_num_queries):
     CalendarOverride.objects.create(date=date(2026, 10, 9), is_working=False, note="x")
-    with django_assert_num_queries(1):  # overrides only: 2026 is bundled
+    with django_assert_num_queries(3):  # version, overrides, completed years
         assert add_working_days(datetime(2026, 9, 30, tzinfo=CST), 30).calendar_known is True
-    with django_assert_num_queries(2):  # overrides + completed years
+    with django_assert_num_queries(1):  # the version only: the process's copy is current
         assert add_working_days(datetime(2026, 1, 1, tzinfo=CST), 365).calendar_known is False
+    version = calendar.calendar_version()
+    with django_assert_num_queries(0):  # the caller read the version in its own statement
+        assert add_working_days(
+            datetime(2026, 9, 30, tzinfo=CST), 2, calendar_version=version
+        ).deadline == datetime(2026, 10, 10, 23, 59, 59, tzinfo=CST)  # 10-09 off: Sat 10-10
+
+
+def test_a_new_version_is_read_again_in_every_process():
+    assert iso("2026-09-30T10:00", 2) == known("2026-10-09T23:59:59+08:00")
+    # written as another process would (not through this process's services)
+    override = CalendarOverride.objects.create(date=date(2026, 10, 9), is_working=False, note="x")
+    assert iso("2026-09-30T10:00", 2) == known("2026-10-10T23:59:59+08:00")
+    CalendarOverride.objects.filter(pk=override.pk).update(active=False, audit_length=1)
+    assert iso("2026-09-30T10:00", 2) == known("2026-10-09T23:59:59+08:00")
+    assert iso("2026-12-31T10:00", 1) == unknown("2027-01-01T23:59:59+08:00")
+    CalendarYear.objects.create(year=2027, complete=True)
+    assert iso("2026-12-31T10:00", 1) == known("2027-01-01T23:59:59+08:00")
 
 
 def test_extreme_dates():

@@ -81,6 +81,9 @@ def test_anonymous_navigation_has_only_public_entries(client):
         "calendar",
         "supplier_directory",
         "supplier_stats",
+        "public_contracts",
+        "quotation_results",
+        "change_stats",
     ]
     assert "logout" not in response.content.decode()
 
@@ -95,8 +98,19 @@ def test_signed_in_navigation_adds_workspace_and_tokens_but_not_calendar_managem
         "calendar",
         "supplier_directory",
         "supplier_stats",
+        "public_contracts",
+        "quotation_results",
+        "change_stats",
         "workspace",
         "api_tokens",
+        "cart",
+        "orders",
+        "quotations",
+        "contracts",
+        "acceptance",
+        "tickets",
+        "changes",
+        "unit_funds",
     ]
     active = [item.key for item in response.context["nav_items"] if item.active]
     assert active == ["workspace"]

@@ -15,7 +15,7 @@ from tests.factories import make_user
 from tests.permissions import client_for, database_fingerprint
 from tests.trading.test_fulfilment_support import accepted, at, delivered, make_deal
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture(autouse=True)

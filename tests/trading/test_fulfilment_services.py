@@ -25,7 +25,7 @@ from tests.factories import make_user
 from tests.trading.factories import make_unit
 from tests.trading.test_fulfilment_support import accepted, at, delivered, make_deal
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _events(order, action: str) -> list[Event]:

@@ -16,6 +16,7 @@ from tests.trading.factories import make_unit
 from tests.trading.test_fulfilment_support import accepted, at, delivered, make_deal
 
 pytestmark = [
+    pytest.mark.usefixtures("english"),
     pytest.mark.django_db,
     pytest.mark.usefixtures("frozen"),
 ]
