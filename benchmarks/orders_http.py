@@ -23,7 +23,7 @@ quantities ordered. Exit status 1 if a check fails.
 `--profile N` also posts N orders in this process through Django's test client under cProfile
 (no network, no gunicorn) and prints the SQL queries per order and the top functions.
 `--conn-max-age S` makes the workers keep their database connections for S seconds (the
-settings' default is 0: a new connection per request).
+settings' default: GOVMALL_DB_CONN_MAX_AGE, 600; 0 is a new connection per request).
 """
 
 from __future__ import annotations

@@ -102,9 +102,14 @@ _SQLITE_OPTIONS = {
     ),
 }
 
+# Persistent connections, kept GOVMALL_DB_CONN_MAX_AGE seconds (0: a new one per request):
+# without them every request on PostgreSQL forks a server backend (docs/benchmarks.md, "Direct
+# orders over HTTP"). The health check replaces a connection the server has closed.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{SQLITE_PATH}", conn_max_age=0, conn_health_checks=True
+        default=f"sqlite:///{SQLITE_PATH}",
+        conn_max_age=int(os.environ.get("GOVMALL_DB_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

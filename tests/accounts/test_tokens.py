@@ -105,7 +105,7 @@ def test_authentication_loads_user_organisation_and_roles_in_one_query():
     api_token_authenticate(secret)  # the first use writes last_used_at
     with CaptureQueriesContext(connection) as queries:
         found = api_token_authenticate(secret)
-        assert found == user
+        assert found == user and found.organisation is not None and user.organisation is not None
         assert found.organisation == user.organisation
         assert found.organisation.name == user.organisation.name
         assert found.role_set == frozenset({Role.BUYER, Role.APPROVER})

@@ -7,13 +7,17 @@ days, 调休) with the region-wide overrides of `CalendarOverride` on top. A yea
 does not cover is *unknown* until an operator admin of the regional centre marks it complete:
 Monday–Friday is assumed for it (plus overrides) and the answer says `calendar_known=False`.
 
-Reads only: the services that change the calendar live in `services_calendar`.
+Reads only: the services that change the calendar live in `services_calendar` (inside
+`changing()`). Each process keeps the overrides and completed years in memory per version of
+the calendar (see "reads with the region's overrides" below).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
@@ -21,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 import chinese_calendar
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from govmall.core.errors import DomainError
@@ -69,35 +74,98 @@ def bundled_working_day(day: date) -> bool:
 
 
 # --- reads with the region's overrides ---------------------------------------------------------
+#
+# The active overrides and the completed years are few (a handful a year, region-wide) and
+# change rarely, but a deadline is computed for nearly every order: each process keeps them in
+# memory, labelled with the calendar's version, and asks the database only for the version (one
+# cheap statement, or a column of a statement the caller runs anyway: `VERSION_SQL`). Every
+# change made by `services_calendar` adds an audit event to the row it changes (a new row adds
+# one more), so the version below grows with every committed change and a process re-reads the
+# calendar on its next use: answers are as fresh as reading the rows each time.
+
+# Rows plus chain lengths of both tables: grows with every change `services_calendar` commits.
+VERSION_SQL = (
+    "(SELECT count(*) + coalesce(sum(audit_length), 0) FROM core_calendaroverride)"
+    " + (SELECT count(*) + coalesce(sum(audit_length), 0) FROM core_calendaryear)"
+)
 
 
-def _overrides(first: date, last: date) -> dict[date, bool]:
-    """Active overrides from `first` to `last` inclusive, in one query."""
-    from govmall.core.models import CalendarOverride
+@dataclass(frozen=True)
+class _Snapshot:
+    version: int
+    overrides: dict[date, bool]  # every active override
+    completed: frozenset[int]  # years marked complete
 
-    return dict(
-        CalendarOverride.objects.filter(active=True, date__gte=first, date__lte=last).values_list(
-            "date", "is_working"
-        )
+
+_snapshot: _Snapshot | None = None
+_changing = threading.local()  # .depth > 0 while this thread runs a calendar change
+
+
+def calendar_version() -> int:
+    """The calendar's current version (one plain statement)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {VERSION_SQL}")
+        return int(cursor.fetchone()[0])
+
+
+def _load(version: int) -> _Snapshot:
+    from govmall.core.models import CalendarOverride, CalendarYear
+
+    return _Snapshot(
+        version=version,
+        overrides=dict(
+            CalendarOverride.objects.filter(active=True).values_list("date", "is_working")
+        ),
+        completed=frozenset(
+            CalendarYear.objects.filter(complete=True).values_list("year", flat=True)
+        ),
     )
+
+
+def _calendar(version: int | None = None) -> _Snapshot:
+    """The overrides and completed years, from this process's copy when `version` (read now if
+    not given) is the copy's. The version is read before the rows: a change committed in
+    between leaves a copy labelled older than it is, re-read on the next use."""
+    global _snapshot
+    if version is None:
+        version = calendar_version()
+    if getattr(_changing, "depth", 0):
+        return _load(version)  # inside a change: its own uncommitted rows, never kept
+    snapshot = _snapshot
+    if snapshot is None or snapshot.version != version:
+        snapshot = _snapshot = _load(version)
+    return snapshot
+
+
+def clear_cache() -> None:
+    """Forget this process's copy of the calendar (the next read loads it again)."""
+    global _snapshot
+    _snapshot = None
+
+
+@contextmanager
+def changing() -> Iterator[None]:
+    """Wrap a change of the calendar: reads in this thread go to the rows (the recompute of
+    open deadlines sees the change before it commits) and the process's copy is dropped when
+    the change ends, committed or rolled back."""
+    _changing.depth = getattr(_changing, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _changing.depth -= 1
+        clear_cache()
 
 
 def _completed_years(years: Iterable[int]) -> set[int]:
-    from govmall.core.models import CalendarYear
-
     wanted = [y for y in years if not bundled_year_known(y)]
     if not wanted:
         return set()
-    return set(
-        CalendarYear.objects.filter(
-            complete=True, year__gte=min(wanted), year__lte=max(wanted)
-        ).values_list("year", flat=True)
-    )
+    return set(wanted) & _calendar().completed
 
 
 def is_working_day(day: date) -> bool:
     """Whether `day` is a working day in the region (an override wins over the schedule)."""
-    override = _overrides(day, day).get(day)
+    override = _calendar().overrides.get(day)
     if override is not None:
         return override
     return bundled_working_day(day)
@@ -226,41 +294,35 @@ def _out_of_range() -> DomainError:
     )
 
 
-def add_working_days(start: datetime, n: int) -> Deadline:
+def add_working_days(start: datetime, n: int, *, calendar_version: int | None = None) -> Deadline:
     """The deadline `n` working days after `start` (see the module docstring for the rule).
 
-    Overrides are fetched one window at a time (one query for any ordinary period) and the
-    known-ness of the years spanned in one more query.
+    One cheap statement (the calendar's version) unless the caller read `calendar_version`
+    already (`VERSION_SQL` in one of its own statements); the overrides and completed years
+    come from the process's copy of that version (loaded once per change of the calendar).
     """
     n = parse_working_days(n)
     local = parse_datetime_input(start)
-    day = local.date()
+    snapshot = _calendar(calendar_version)
+    overrides = snapshot.overrides
+    current = local.date()
     remaining = n
-    # Wide enough that 365 working days fit in one window even with long holidays.
-    window = n * 2 + 40
     while True:
-        first = day + timedelta(days=1) if day < date.max else None
-        if first is None:
+        if current == date.max:
             raise _out_of_range()
-        last = first + timedelta(days=window - 1) if (date.max - first).days >= window else date.max
-        overrides = _overrides(first, last)
-        current = first
-        while True:
-            working = overrides.get(current)
-            if working is None:
-                working = bundled_working_day(current)
-            if working:
-                remaining -= 1
-                if remaining == 0:
-                    end = datetime.combine(current, END_OF_DAY, tzinfo=TZ)
-                    known = years_known(local.year, current.year)
-                    return Deadline(deadline=end, calendar_known=known)
-            if current == last:
-                break
-            current += timedelta(days=1)
-        if last == date.max:
-            raise _out_of_range()
-        day = last
+        current += timedelta(days=1)
+        working = overrides.get(current)
+        if working is None:
+            working = bundled_working_day(current)
+        if working:
+            remaining -= 1
+            if remaining == 0:
+                end = datetime.combine(current, END_OF_DAY, tzinfo=TZ)
+                known = all(
+                    bundled_year_known(year) or year in snapshot.completed
+                    for year in range(local.year, current.year + 1)
+                )
+                return Deadline(deadline=end, calendar_known=known)
 
 
 def deadline_for(start: Any, working_days: Any) -> Deadline:

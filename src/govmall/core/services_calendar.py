@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from govmall.accounts.access import require_regional_operator_admin
 from govmall.audit.services import record_event
+from govmall.core import calendar
 from govmall.core.calendar import parse_date_input, parse_year_input
 from govmall.core.deadlines import recompute_open_deadlines
 from govmall.core.errors import DomainError, NotFound
@@ -49,7 +50,7 @@ def calendar_override_set(
     day = parse_date_input(date, field="date")
     is_working = _clean_is_working(is_working)
     note = _clean_note(note)
-    with transaction.atomic():
+    with calendar.changing(), transaction.atomic():
         override = CalendarOverride.objects.select_for_update().filter(date=day).first()
         created = False
         if override is None:
@@ -87,7 +88,7 @@ def calendar_override_remove(*, actor: User | None, date: date | str) -> Calenda
     The row stays (inactive) so its audit chain keeps its head."""
     actor = require_regional_operator_admin(actor)
     day = parse_date_input(date, field="date")
-    with transaction.atomic():
+    with calendar.changing(), transaction.atomic():
         override = (
             CalendarOverride.objects.select_for_update().filter(date=day, active=True).first()
         )
@@ -117,7 +118,7 @@ def calendar_year_mark_complete(*, actor: User | None, year: int | str) -> Calen
     open deadline touching it is recomputed. Marking a complete year again changes nothing."""
     actor = require_regional_operator_admin(actor)
     year = parse_year_input(year, field="year")
-    with transaction.atomic():
+    with calendar.changing(), transaction.atomic():
         row = CalendarYear.objects.select_for_update().filter(year=year).first()
         if row is None:
             try:

@@ -155,7 +155,9 @@ class CheckoutOut(Schema):
 
 def _detail(order: Order) -> dict[str, Any]:
     if "lines" in getattr(order, "_prefetched_objects_cache", {}):
-        return sel.order_json(order)  # just placed on PostgreSQL: its rows are in memory
+        # just placed on PostgreSQL: its rows are in memory, and no contract exists before the
+        # supplier confirms
+        return sel.order_json(order, contract=None)
     fresh = (
         Order.objects.select_related("purchaser", "supplier", "supplier__organisation")
         .prefetch_related("lines")

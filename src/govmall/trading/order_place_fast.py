@@ -11,7 +11,7 @@ quarter of that, so
   passing review;
 - one reads the supplier with the trading gate's facts (status, open credit flag, current
   commitment signed, required documents accepted), the funding source, the delivery division,
-  the approval limit and the new order's id; only when the gate says no is
+  the approval limit, the new order's id and the calendar's version; only when the gate says no is
   `suppliers.gate.trading_blockers` asked, for its messages;
 - the order row is inserted with ON CONFLICT DO NOTHING (a concurrent replay of the same key
   loses to the unique constraint without a savepoint);
@@ -192,7 +192,7 @@ def place(buyer: User, request: OrderRequest, digest: str) -> Placed:
         "supplier": supplier_id,
     }
     (status, size, supplier_type, supplier_org, supplier_name, may_trade, source_id,
-     division_path, limit, order_id) = _rows(sql.CONTEXT, context)[0]  # fmt: skip
+     division_path, limit, order_id, calendar_version) = _rows(sql.CONTEXT, context)[0]  # fmt: skip
     if not may_trade:
         reference.check_supplier(Supplier.objects.get(pk=supplier_id))
     supplier = _partial(
@@ -250,7 +250,9 @@ def place(buyer: User, request: OrderRequest, digest: str) -> Placed:
     )
     calendar_known = True
     if not needs_approval:
-        due = add_working_days(now, config.get("ORDER_CONFIRM_WORKING_DAYS"))
+        due = add_working_days(
+            now, config.get("ORDER_CONFIRM_WORKING_DAYS"), calendar_version=calendar_version
+        )
         order.placed_at, order.confirm_deadline = now, due.deadline
         calendar_known = due.calendar_known
     if not _insert_order(order):

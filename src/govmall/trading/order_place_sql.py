@@ -4,6 +4,8 @@ Each mirrors a step of `services_order_place._place` (named in its comment); tab
 names are Django's defaults for the models involved.
 """
 
+from govmall.core.calendar import VERSION_SQL
+
 # The idempotency replay (the buyer's order with this key, if any), then each listing of the
 # request with its category and its latest passing review (`order_snapshot.passing_reviews`).
 LISTINGS = """
@@ -27,7 +29,8 @@ LEFT JOIN LATERAL (
 # `check_supplier` and the rest of the context: the gate's facts mirror
 # `suppliers.gate.trading_blockers` for an active supplier (a supplier that is not active, or
 # fails any of them, is handed to trading_blockers for its reasons); the funding source, the
-# delivery division's path, the unit's approval limit and the new order's id.
+# delivery division's path, the unit's approval limit, the new order's id and the working-day
+# calendar's version (`core.calendar.add_working_days` then asks nothing more).
 CONTEXT = """
 SELECT s.status, s.size, s.supplier_type, s.organisation_id, so.name,
   (s.status = 'active'
@@ -51,10 +54,11 @@ SELECT s.status, s.size, s.supplier_type, s.organisation_id, so.name,
   (SELECT d.path FROM accounts_division d WHERE d.code = %(division)s) AS division_path,
   (SELECT p.approval_limit FROM trading_purchasingpolicy p
    WHERE p.organisation_id = %(org)s) AS approval_limit,
-  nextval(pg_get_serial_sequence('trading_order', 'id')) AS order_id
+  nextval(pg_get_serial_sequence('trading_order', 'id')) AS order_id,
+  {calendar_version} AS calendar_version
 FROM suppliers_supplier s JOIN accounts_organisation so ON so.id = s.organisation_id
 WHERE s.id = %(supplier)s
-"""
+""".replace("{calendar_version}", VERSION_SQL)
 
 # `trading.stock.take`, one line at a time in listing-id order.
 TAKE = (

@@ -135,7 +135,12 @@ def contract_number(order: Order) -> str | None:
     return Contract.objects.filter(order=order).values_list("number", flat=True).first()
 
 
-def order_json(order: Order, *, detail: bool = True) -> dict[str, Any]:
+_LOOK_UP: Any = object()
+
+
+def order_json(order: Order, *, detail: bool = True, contract: Any = _LOOK_UP) -> dict[str, Any]:
+    """The API's order shape. `contract`: the contract number when the caller knows it (None
+    for an order just placed: contracts come with the supplier's confirmation); else read."""
     data: dict[str, Any] = {
         "number": order.number,
         "source": order.source,
@@ -168,7 +173,7 @@ def order_json(order: Order, *, detail: bool = True) -> dict[str, Any]:
             "close_reason": order.close_reason,
             "sme_declaration": order.sme_declaration,
             "idempotency_key": order.idempotency_key,
-            "contract": contract_number(order),
+            "contract": contract_number(order) if contract is _LOOK_UP else contract,
             "lines": [
                 {
                     "listing": line.snapshot.get("listing", ""),
