@@ -13,7 +13,6 @@ from django.db import connection
 from govmall.audit.models import Event
 from govmall.catalog.models import Listing
 from govmall.core.errors import DomainError
-from govmall.core.numbers import next_value
 from govmall.trading.models import FundingSource, FundMovement, Order
 from govmall.trading.services_orders import order_place
 from tests.trading.factories import make_seller, make_unit
@@ -25,11 +24,7 @@ pytestmark = [
 
 
 def run_threads(count, work):
-    """Start `count` threads together; each returns an order number or an error code.
-
-    The ORD sequence is made first: core.numbers creates it on first use with CREATE SEQUENCE
-    IF NOT EXISTS, which itself races between connections (reported; not an order matter)."""
-    next_value("ord")
+    """Start `count` threads together; each returns an order number or an error code."""
     barrier = threading.Barrier(count)
     results: list[str] = [""] * count
 
