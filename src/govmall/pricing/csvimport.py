@@ -71,11 +71,12 @@ def detect_encoding(stream: IO[bytes]) -> str:
     raise _not_text()
 
 
-def _columns(header: list[str]) -> dict[str, int]:
-    """Canonical field name -> cell index. Raises for a missing or repeated column."""
+def header_columns(header: list[str], aliases: dict[str, str]) -> dict[str, int]:
+    """Canonical field name -> cell index, by `aliases` (lower-cased zh/en header -> field);
+    unknown columns are ignored, a repeated one is refused. Shared by every CSV import."""
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
-        name = FIELD_ALIASES.get(cell.strip().lower())
+        name = aliases.get(cell.strip().lower())
         if name is None:
             continue
         if name in columns:
@@ -87,6 +88,12 @@ def _columns(header: list[str]) -> dict[str, int]:
                 line=1,
             )
         columns[name] = index
+    return columns
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    """Canonical field name -> cell index. Raises for a missing or repeated column."""
+    columns = header_columns(header, FIELD_ALIASES)
     missing = [name for name in REQUIRED_FIELDS if name not in columns]
     if missing:
         raise structural(

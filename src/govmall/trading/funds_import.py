@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from govmall.accounts.models import Organisation, User
 from govmall.accounts.roles import OrgKind
 from govmall.core.errors import DomainError
-from govmall.pricing.csvimport import detect_encoding, structural
+from govmall.pricing.csvimport import detect_encoding, header_columns, structural
 from govmall.trading.services_funds import (
     clean_amount,
     clean_budget_line,
@@ -58,26 +58,18 @@ FIELD_ALIASES = {
     "amount": "amount",
     "金额": "amount",
 }
-CHINESE = {"unit": "单位", "fiscal_year": "年度", "budget_line": "预算项目编码"}
-CHINESE.update({"name": "名称", "amount": "金额"})
+CHINESE = {
+    "unit": "单位",
+    "fiscal_year": "年度",
+    "budget_line": "预算项目编码",
+    "name": "名称",
+    "amount": "金额",
+}
 _ID = re.compile(r"\d{1,12}")
 
 
 def _columns(header: list[str]) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        name = FIELD_ALIASES.get(cell.strip().lower())
-        if name is None:
-            continue
-        if name in columns:
-            raise structural(
-                "duplicate_column",
-                _("The column %(column)s appears twice in the header row. Nothing was imported.")
-                % {"column": cell.strip()},
-                column=name,
-                line=1,
-            )
-        columns[name] = index
+    columns = header_columns(header, FIELD_ALIASES)
     missing = [name for name in REQUIRED if name not in columns]
     if not any(name in columns for name in UNIT_COLUMNS):
         missing.insert(0, "unit")

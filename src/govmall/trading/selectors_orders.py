@@ -81,10 +81,6 @@ def cart_groups(user: User) -> list[dict[str, Any]]:
     return result
 
 
-def cart_count(user: User) -> int:
-    return CartLine.objects.filter(user=user).count()
-
-
 def funding_sources(user: User) -> list[FundingSource]:
     """The unit's active funding sources (the form shows what is left of each)."""
     if user.organisation_id is None:
