@@ -8,6 +8,7 @@ the payment condition). An accepted order already fully paid completes at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -274,7 +275,19 @@ ACCEPTANCE_OVERDUE_ACTION = "order.acceptance_overdue_notified"
 RECOMPUTED_ACTION = "order.fulfilment_deadlines_recomputed"
 
 
-def _notify_acceptance_overdue(order_id: int, now: datetime) -> bool:
+def notify_late_order(
+    order_id: int,
+    now: datetime,
+    *,
+    late: Callable[[Order, datetime], bool],
+    deadline_field: str,
+    action: str,
+    verb: str,
+    message: Callable[[Order, datetime], str],
+    extra: Callable[[Order], dict[str, Any]] | None = None,
+) -> bool:
+    """Notify the unit's buyers/admins and the supplier once that an order missed the
+    deadline in `deadline_field` (a `tick` step, its own transaction, the order locked)."""
     with transaction.atomic():
         order = (
             Order.objects.select_for_update(of=("self",))
@@ -282,25 +295,29 @@ def _notify_acceptance_overdue(order_id: int, now: datetime) -> bool:
             .filter(pk=order_id)
             .first()
         )
-        if order is None or not acceptance_late(order, now):
+        if order is None or not late(order, now):
             return False
-        assert order.acceptance_deadline is not None
-        deadline = order.acceptance_deadline.astimezone(TZ)
+        deadline: datetime = getattr(order, deadline_field)
+        local = deadline.astimezone(TZ)
         return notify_once(
             order,
-            action=ACCEPTANCE_OVERDUE_ACTION,
-            key=f"acceptance_deadline:{deadline.isoformat()}",
-            deadline=order.acceptance_deadline,
+            action=action,
+            key=f"{deadline_field}:{local.isoformat()}",
+            deadline=deadline,
             recipients=[*unit_recipients(order), *supplier_recipients(order)],
-            verb="order.acceptance_overdue",
-            message=_(
-                "Order %(number)s was delivered but not accepted by the end of the acceptance "
-                "period (%(deadline)s)."
-            )
-            % {"number": order.number, "deadline": deadline.strftime("%Y-%m-%d %H:%M")},
+            verb=verb,
+            message=message(order, local),
             link=order_link(order),
             organisation=order.purchaser,
+            extra=extra(order) if extra is not None else None,
         )
+
+
+def _acceptance_message(order: Order, deadline: datetime) -> str:
+    return _(
+        "Order %(number)s was delivered but not accepted by the end of the acceptance "
+        "period (%(deadline)s)."
+    ) % {"number": order.number, "deadline": deadline.strftime("%Y-%m-%d %H:%M")}
 
 
 def acceptance_overdue_job() -> str:
@@ -308,7 +325,15 @@ def acceptance_overdue_job() -> str:
     now = timezone.now()
     notified = 0
     for order_id in list(late_acceptances(now=now).order_by("pk").values_list("pk", flat=True)):
-        if _notify_acceptance_overdue(order_id, now):
+        if notify_late_order(
+            order_id,
+            now,
+            late=acceptance_late,
+            deadline_field="acceptance_deadline",
+            action=ACCEPTANCE_OVERDUE_ACTION,
+            verb="order.acceptance_overdue",
+            message=_acceptance_message,
+        ):
             notified += 1
     return f"{notified} late acceptances notified"
 

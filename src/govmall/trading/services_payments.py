@@ -25,20 +25,17 @@ from govmall.core.calendar import TZ, parse_date_input
 from govmall.core.errors import DomainError
 from govmall.trading import access, amounts
 from govmall.trading.models import Invoice, Order, OrderState, Payment, PaymentKind
-from govmall.trading.overdue import notify_once
 from govmall.trading.payment_due import acceptance_condition, payment_due_for
 from govmall.trading.selectors_fulfilment import (
     is_late,
     late_payments,
-    supplier_recipients,
-    unit_recipients,
 )
 from govmall.trading.services_fulfilment import (
     ACCEPTING_ROLES,
     clean_text,
     complete_order,
     contract_of,
-    order_link,
+    notify_late_order,
 )
 
 if TYPE_CHECKING:
@@ -236,38 +233,15 @@ def payment_record(*, actor: User, number: str, amount: Any, paid_on: Any, vouch
     return payment
 
 
-def _notify_payment_overdue(order_id: int, now: datetime) -> bool:
-    with transaction.atomic():
-        order = (
-            Order.objects.select_for_update(of=("self",))
-            .select_related("supplier", "supplier__organisation", "purchaser")
-            .filter(pk=order_id)
-            .first()
-        )
-        if order is None or not is_late(order, now):
-            return False
-        assert order.payment_due is not None
-        due = order.payment_due.astimezone(TZ)
-        return notify_once(
-            order,
-            action=PAYMENT_OVERDUE_ACTION,
-            key=f"payment_due:{due.isoformat()}",
-            deadline=order.payment_due,
-            recipients=[*unit_recipients(order), *supplier_recipients(order)],
-            verb="order.payment_overdue",
-            message=_(
-                "Payment for order %(number)s was due by %(due)s; %(outstanding)s yuan is "
-                "still outstanding."
-            )
-            % {
-                "number": order.number,
-                "due": due.strftime("%Y-%m-%d"),
-                "outstanding": amounts.outstanding(order),
-            },
-            link=order_link(order),
-            organisation=order.purchaser,
-            extra={"outstanding": amounts.outstanding(order)},
-        )
+def _payment_message(order: Order, due: datetime) -> str:
+    return _(
+        "Payment for order %(number)s was due by %(due)s; %(outstanding)s yuan is still "
+        "outstanding."
+    ) % {
+        "number": order.number,
+        "due": due.strftime("%Y-%m-%d"),
+        "outstanding": amounts.outstanding(order),
+    }
 
 
 def payment_overdue_job() -> str:
@@ -275,6 +249,15 @@ def payment_overdue_job() -> str:
     now = timezone.now()
     notified = 0
     for order_id in list(late_payments(now=now).order_by("pk").values_list("pk", flat=True)):
-        if _notify_payment_overdue(order_id, now):
+        if notify_late_order(
+            order_id,
+            now,
+            late=is_late,
+            deadline_field="payment_due",
+            action=PAYMENT_OVERDUE_ACTION,
+            verb="order.payment_overdue",
+            message=_payment_message,
+            extra=lambda order: {"outstanding": amounts.outstanding(order)},
+        ):
             notified += 1
     return f"{notified} late payments notified"
