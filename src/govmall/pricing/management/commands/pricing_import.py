@@ -17,6 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from govmall.core.errors import DomainError
+from govmall.core.progress import row_progress
 from govmall.pricing.csvimport import count_rows, detect_encoding, iter_rows
 from govmall.pricing.services import BATCH, LIMITS, reference_import, rows_duplicate
 
@@ -60,12 +61,7 @@ class Command(BaseCommand):
                 total = count_rows(stream, encoding)
                 self.stdout.write(f"{path.name}: {total:,} rows ({encoding})")
 
-                def progress(done: int) -> None:
-                    elapsed = max(time.monotonic() - started, 1e-6)
-                    share = done * 100 // total if total else 100
-                    self.stdout.write(
-                        f"  {done:,} / {total:,} rows ({share}%), {done / elapsed:,.0f} rows/s"
-                    )
+                progress = row_progress(self.stdout.write, total)
 
                 rows = iter_rows(stream, encoding)
                 try:

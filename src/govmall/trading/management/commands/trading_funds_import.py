@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from govmall.accounts.models import User
 from govmall.core.errors import DomainError
+from govmall.core.progress import row_progress
 from govmall.pricing.csvimport import detect_encoding
 from govmall.trading.funds_import import count_rows, iter_rows
 from govmall.trading.services_funds import MAX_IMPORT_ROWS, funding_source_import
@@ -63,12 +64,7 @@ class Command(BaseCommand):
                 total = count_rows(stream, encoding)
                 self.stdout.write(f"{path.name}: {total:,} rows ({encoding})")
 
-                def progress(done: int) -> None:
-                    elapsed = max(time.monotonic() - started, 1e-6)
-                    share = done * 100 // total if total else 100
-                    self.stdout.write(
-                        f"  {done:,} / {total:,} rows ({share}%), {done / elapsed:,.0f} rows/s"
-                    )
+                progress = row_progress(self.stdout.write, total)
 
                 rows = iter_rows(stream, encoding)
                 try:
