@@ -112,6 +112,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements run through govmall.core.planned are prepared on the connection and keep one
+    # generic plan instead of being planned again at every execution. The ORM's statements
+    # (client-side binding) are never prepared: the threshold is out of their reach.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan"
+    _options.setdefault("prepare_threshold", 2**31 - 1)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] == str(SQLITE_PATH):
         VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default needs its folder

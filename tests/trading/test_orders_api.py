@@ -55,6 +55,23 @@ def test_place_replay_and_reused_key_over_http():
     assert Order.objects.count() == 1
 
 
+def test_placement_answer_is_the_order_as_get_shows_it():
+    """The placement's answer skips ninja's response validation (`api_base.prevalidated`): it
+    must be exactly what the validated GET of the same order gives, new or replayed."""
+    from govmall.trading.api_orders import OrderOut
+
+    unit, seller = make_unit(), make_seller(price="1000.00")
+    client = client_for(unit.buyer)
+    for status in (201, 200):
+        placed = post(client, "/api/v1/orders", body(unit, seller), HTTP_IDEMPOTENCY_KEY="k-9")
+        assert placed.status_code == status, placed.content
+        assert placed["Content-Type"] == "application/json; charset=utf-8"
+        shown = client.get(f"/api/v1/orders/{placed.json()['number']}")
+        assert shown.status_code == 200
+        assert placed.json() == shown.json()
+        assert OrderOut.model_validate(placed.json()).number == placed.json()["number"]
+
+
 @pytest.mark.parametrize(
     ("change", "status", "code"),
     [

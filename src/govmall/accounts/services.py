@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from govmall.accounts.models import ApiToken, Division, LoginFailure, Organisation, User, UserRole
 from govmall.accounts.roles import ORG_ADMIN_ROLE, ROLE_ORG_KIND, OrgKind, Role
 from govmall.audit.services import record_event
+from govmall.core import planned
 from govmall.core.errors import DomainError, NotFound, PermissionDenied
 
 TOKEN_PREFIX = "gm_"  # noqa: S105 (a prefix, not a secret)
@@ -310,9 +311,7 @@ def api_token_authenticate(secret: str) -> User | None:
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     sql, user_fields, org_fields, converters = _token_query()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [hash_token(secret)])
-        rows = [list(r) for r in cursor.fetchall()]
+    rows = [list(r) for r in planned.fetchall(sql, [hash_token(secret)])]
     if not rows:
         return None
     for row in rows:

@@ -100,10 +100,42 @@ def record_events_bulk(
     and it writes the moved heads (set on the objects here) with its own insert or update of
     those rows: no locking read and no head update here (a bulk writer then writes each row
     once instead of twice)."""
+    events, payloads, heads = _chain(items, actor, organisation, caller_writes_heads)
+    if not events:
+        return []
+    if connection.vendor == "postgresql":
+        _copy_events(events, payloads)
+    else:
+        Event.objects.bulk_create(events, batch_size=500)
+    if not caller_writes_heads:
+        _move_heads(type(items[0][0]), heads)
+    return events
+
+
+def prepare_events_bulk(
+    *,
+    items: list[tuple[AuditedModel, str, dict[str, Any] | None, dict[str, Any] | None]],
+    actor: User | None = None,
+    organisation: Organisation | None = None,
+) -> list[Event]:
+    """The events `record_events_bulk(caller_writes_heads=True)` would write, hashed and
+    chained (the heads moved on the objects) but not written: for a caller that writes them
+    in the same statement as its own rows (`trading.order_place_fast`: the events' ids are drawn
+    there). Same rules: inside the service's transaction, objects saved or with their ids
+    drawn, the caller writes the heads."""
+    return _chain(items, actor, organisation, True)[0]
+
+
+def _chain(
+    items: list[tuple[AuditedModel, str, dict[str, Any] | None, dict[str, Any] | None]],
+    actor: User | None,
+    organisation: Organisation | None,
+    caller_writes_heads: bool,
+) -> tuple[list[Event], list[tuple[str, str]], dict[Any, tuple[str, int]]]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_events_bulk must run inside the service's transaction")
     if not items:
-        return []
+        return [], [], {}
     model = type(items[0][0])
     if any(type(obj) is not model or obj.pk is None for obj, *_rest in items):
         raise ValueError("bulk events need saved objects of one model")
@@ -155,13 +187,7 @@ def record_events_bulk(
         payloads.append((before_json, after_json))
         heads[obj.pk] = (digest, length + 1)
         obj.audit_head, obj.audit_length = digest, length + 1
-    if connection.vendor == "postgresql":
-        _copy_events(events, payloads)
-    else:
-        Event.objects.bulk_create(events, batch_size=500)
-    if not caller_writes_heads:
-        _move_heads(model, heads)
-    return events
+    return events, payloads, heads
 
 
 _ENCODER = DjangoJSONEncoder(ensure_ascii=False)

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from govmall.core.errors import DomainError, error_body
@@ -41,6 +42,18 @@ class SessionAuth(APIKeyCookie):
 
 
 AUTH = [TokenAuth(), SessionAuth(csrf=True)]
+_RENDERER = JSONRenderer()
+
+
+def prevalidated(request: HttpRequest, status: int, data: Any) -> HttpResponse:
+    """`data`, already in the operation's declared response schema, rendered as ninja renders
+    it after validation, without validating it again: for the busiest call (placing an order),
+    where checking a shape the code has just built cost ~0.5 ms of CPU per request. Its tests
+    compare such an answer with the validated one of the same object."""
+    content = _RENDERER.render(request, data, response_status=status)
+    return HttpResponse(
+        content, status=status, content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}"
+    )
 
 
 class ErrorDetail(Schema):

@@ -83,7 +83,9 @@ class RejectNulMiddleware:
         for key in request.GET:
             if "\x00" in key or any("\x00" in v for v in request.GET.getlist(key)):
                 return key.replace("\x00", "")
-        if request.content_type == "application/json" and request.body:
+        # In JSON a NUL can only be written as the escape \u0000 (raw control characters are
+        # malformed): a body without that text needs no parsing here.
+        if request.content_type == "application/json" and b"\\u0000" in request.body:
             try:
                 data = json.loads(request.body)
             except ValueError:

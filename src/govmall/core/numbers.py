@@ -51,8 +51,13 @@ def next_value(name: str) -> int:
 
 def next_number(prefix: str) -> str:
     """`PREFIX-YYYY-NNNNNN`, the year in Beijing time; numbers run on across years."""
-    year = timezone.localtime().year
-    return f"{prefix}-{year}-{next_value(prefix.lower()):06d}"
+    return format_number(prefix, next_value(prefix.lower()))
+
+
+def format_number(prefix: str, value: int) -> str:
+    """The number of a value drawn from sequence `govmall_seq_<prefix>` by the caller's own
+    statement (`trading.order_place_sql.READ`)."""
+    return f"{prefix}-{timezone.localtime().year}-{value:06d}"
 
 
 def next_numbers(prefix: str, count: int) -> list[str]:

@@ -51,3 +51,25 @@ def trading_blockers(supplier: Supplier) -> list[tuple[str, str]]:
 
 def may_trade(supplier: Supplier) -> bool:
     return not trading_blockers(supplier)
+
+
+# `may_trade` as one SQL condition on a supplier row aliased `s` (PostgreSQL; `%(today)s` is
+# `suppliers.credit.today()`), for a statement that must not spend queries on the gate (the
+# order placement). It answers only yes or no: ask `trading_blockers` for the reasons. Keep it
+# in step with `trading_blockers` — tests/suppliers/test_gate_sql.py compares the two on every
+# blocker.
+MAY_TRADE_SQL = """(s.status = 'active'
+   AND NOT EXISTS (
+     SELECT 1 FROM suppliers_creditflag f JOIN suppliers_creditlistentry e ON e.id = f.entry_id
+     WHERE f.supplier_id = s.id AND f.resolved_at IS NULL AND e.listed_date <= %(today)s
+       AND (e.expiry_date IS NULL OR e.expiry_date >= %(today)s))
+   AND EXISTS (
+     SELECT 1 FROM suppliers_commitmentsignature g
+     WHERE g.supplier_id = s.id AND g.text_id = (
+       SELECT t.id FROM suppliers_commitmenttext t ORDER BY t.version DESC LIMIT 1))
+   AND NOT EXISTS (
+     SELECT 1 FROM suppliers_documenttype dt
+     WHERE dt.active AND dt.required_for @> to_jsonb(s.supplier_type::text)
+       AND NOT EXISTS (
+         SELECT 1 FROM suppliers_document d WHERE d.supplier_id = s.id
+           AND d.doc_type_id = dt.code AND d.accepted_at IS NOT NULL)))"""

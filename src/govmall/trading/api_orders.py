@@ -12,13 +12,13 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from govmall.accounts.access import request_user
-from govmall.core.api_base import ERRORS
+from govmall.core.api_base import ERRORS, prevalidated
 from govmall.core.errors import DomainError
 from govmall.trading import selectors_orders as sel
 from govmall.trading import services_orders as services
@@ -219,7 +219,7 @@ def _supplier_ids(raw: Any) -> list[int] | None:
     "over_direct_purchase_limit, not_delivered_to, out_of_stock, insufficient_funds (409), "
     "idempotency_key_reused (409), invalid_quantity, duplicate_line, too_many_lines …",
 )
-def place_order(request: HttpRequest, payload: OrderIn) -> Status:
+def place_order(request: HttpRequest, payload: OrderIn) -> HttpResponse:
     actor = request_user(request)
     lines = payload.lines
     result = services.order_place_result(
@@ -234,7 +234,8 @@ def place_order(request: HttpRequest, payload: OrderIn) -> Status:
         note=payload.note,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
-    return Status(201 if result.created else 200, _detail(result.order))
+    # `order_json` is OrderOut's shape (test_orders_api compares with GET /orders/{number})
+    return prevalidated(request, 201 if result.created else 200, _detail(result.order))
 
 
 @router.get(

@@ -1,0 +1,36 @@
+"""Model instances as JSON rows, for PostgreSQL code that inserts them with
+`jsonb_populate_record(NULL::<table>, row)` (trading/0002's `trading_place_order`): Python
+builds the rows, one call sends them all, and the SQL names no column (ADR 0009)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+
+def row(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every concrete column's value as the ORM would save it on insert (`pre_save`: auto
+    fields filled), keyed by column name; `exclude` for columns the SQL fills (drawn ids)."""
+    return {
+        field.column: field.pre_save(instance, True)
+        for field in instance._meta.concrete_fields
+        if field.column not in exclude
+    }
+
+
+def _plain(value: Any) -> Any:
+    # Exact text PostgreSQL reads back into the column's type: no rounding of decimals, no
+    # truncation of microseconds (DjangoJSONEncoder drops them from datetimes).
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a JSON row value")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, default=_plain, ensure_ascii=False, separators=(",", ":"))
