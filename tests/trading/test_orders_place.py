@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from govmall.audit.models import Event
+from govmall.audit.verify import verify
 from govmall.catalog.models import Listing, ListingReview, ReviewOutcome, RuleSet
 from govmall.core.calendar import TZ
 from govmall.core.errors import DomainError
@@ -114,6 +115,10 @@ def test_place_reserves_stock_and_funds_snapshots_and_notifies():
     notes = Notification.objects.filter(verb="order.placed")
     assert [n.recipient_id for n in notes] == [seller.admin.pk]
     assert order.number in notes[0].message
+    stored = Order.objects.get(pk=order.pk)  # the chain head written with the row is the event's
+    assert (stored.audit_head, stored.audit_length) == (events[0].hash, 1)
+    assert stored.confirm_deadline == order.confirm_deadline
+    assert verify().ok
 
 
 def test_over_the_unit_approval_limit_waits_for_the_approver():
