@@ -45,7 +45,7 @@ bench: venv
 	DATABASE_URL=$(BENCH_DB)_catalog $(BIN)/python benchmarks/catalog_generate.py --listings 1000000
 	DATABASE_URL=$(BENCH_DB)_catalog $(BIN)/python benchmarks/search_mix.py --rounds 20
 	DATABASE_URL=$(BENCH_DB)_review $(BIN)/python benchmarks/review_throughput.py
-	DATABASE_URL=$(BENCH_DB) $(BIN)/python benchmarks/orders_http.py --conn-max-age 600
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python benchmarks/orders_http.py --runs 3
 
 # Re-resolve the lock file after changing dependencies in pyproject.toml (needs `uv`).
 lock:

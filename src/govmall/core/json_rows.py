@@ -4,6 +4,7 @@ builds the rows, one call sends them all, and the SQL names no column (ADR 0009)
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,11 +16,28 @@ from django.db import models
 def row(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """Every concrete column's value as the ORM would save it on insert (`pre_save`: auto
     fields filled), keyed by column name; `exclude` for columns the SQL fills (drawn ids)."""
-    return {
-        field.column: field.pre_save(instance, True)
-        for field in instance._meta.concrete_fields
-        if field.column not in exclude
-    }
+    values: dict[str, Any] = {}
+    for column, attname, field in _columns(type(instance)):
+        if column in exclude:
+            continue
+        values[column] = (
+            field.pre_save(instance, True) if field is not None else getattr(instance, attname)
+        )
+    return values
+
+
+@functools.cache
+def _columns(model: type[models.Model]) -> list[tuple[str, str, Any]]:
+    # A field whose class keeps Field.pre_save saves its attribute as it is: read it directly
+    # (a tenth of the CPU per column); the others (dates with auto_now, files …) go through it.
+    return [
+        (
+            field.column,
+            field.attname,
+            None if type(field).pre_save is models.Field.pre_save else field,
+        )
+        for field in model._meta.concrete_fields
+    ]
 
 
 def _plain(value: Any) -> Any:

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from govmall.accounts.models import Organisation
 from govmall.accounts.roles import Role
 from govmall.audit.services import prepare_events_bulk
-from govmall.catalog.models import Category, Listing, ListingState
+from govmall.catalog.models import ListingState
 from govmall.core import json_rows, planned
 from govmall.core.calendar import add_working_days
 from govmall.core.errors import DomainError
@@ -45,7 +45,13 @@ from govmall.trading import config
 from govmall.trading import order_place_sql as sql
 from govmall.trading.access import SUPPLIER_ROLES
 from govmall.trading.models import Order, OrderLine, OrderSource, OrderState
-from govmall.trading.order_snapshot import delivers_to, line_snapshot, sme_declaration
+from govmall.trading.order_snapshot import (
+    CategoryRow,
+    ListingRow,
+    delivers_to,
+    line_snapshot,
+    sme_declaration,
+)
 
 if TYPE_CHECKING:
     from govmall.accounts.models import User
@@ -81,13 +87,12 @@ def _review(row: tuple[Any, ...]) -> dict[str, Any] | None:
     }
 
 
-def _listing(row: tuple[Any, ...]) -> Listing:
+def _listing(row: tuple[Any, ...]) -> ListingRow:
     (_replay, pk, number, state, supplier_id, price, title, brand, model_no, manufacturer,
-     unit, attributes, cert_no, cert_expiry, warranty, origin, delivery, category_id,
+     unit, attributes, cert_no, cert_expiry, warranty, origin, delivery, _category_id,
      code, name_zh, name_en, gp_code) = row[:22]  # fmt: skip
-    listing = _partial(
-        Listing,
-        id=pk,
+    return ListingRow(
+        pk=pk,
         number=number,
         state=state,
         supplier_id=supplier_id,
@@ -103,12 +108,8 @@ def _listing(row: tuple[Any, ...]) -> Listing:
         warranty_months=warranty,
         origin=origin,
         delivery_divisions=_json(delivery),
-        category_id=category_id,
+        category=CategoryRow(code=code, name_zh=name_zh, name_en=name_en, gp_code=gp_code),
     )
-    listing.category = _partial(
-        Category, id=category_id, code=code, name_zh=name_zh, name_en=name_en, gp_code=gp_code
-    )
-    return listing
 
 
 # Columns of READ after the listing's (0–25): the context.
@@ -139,7 +140,7 @@ def place(buyer: User, request: OrderRequest, digest: str) -> Placed:
         if existing is not None:
             return reference.Placed(existing, False)
     found = {row[2]: row for row in rows if row[1] is not None}
-    listings: list[Listing] = []
+    listings: list[ListingRow] = []
     reviews: dict[int, dict[str, Any] | None] = {}
     for number in numbers:
         row = found.get(number)
