@@ -91,3 +91,47 @@ def test_same_idempotency_key_from_two_connections_makes_one_order():
     assert Listing.objects.get(pk=seller.listing.pk).stock == 8
     assert FundingSource.objects.get(pk=unit.source.pk).reserved == Decimal("2000.00")
     assert Event.objects.filter(object_type="trading.order").count() == 1
+
+
+def test_refusals_by_the_write_leave_nothing_outside_a_transaction():
+    """Outside any transaction the placement's write is one statement: when it refuses (stock
+    on the second line, funds) the order row, the first line's stock, the event and the
+    notification it had written are gone with it, and the connection stays usable."""
+    from django.db import transaction
+
+    from govmall.core.models import Notification
+    from tests.catalog.factories import make_listing_row
+    from tests.trading.factories import make_funding_source
+
+    unit = make_unit()
+    seller = make_seller(stock=10, price="100.00")
+    scarce = make_listing_row(seller.supplier, seller.category, stock=1)
+    poor = make_funding_source(unit.org, "150.00")
+
+    def place(lines, source):
+        assert not transaction.get_connection().in_atomic_block
+        return order_place(
+            actor=unit.buyer,
+            lines=lines,
+            funding_source_id=source,
+            delivery_division="150202",
+            delivery_address="地址",
+        )
+
+    assert seller.listing.pk < scarce.pk  # stock is taken in id order: seller's line first
+    with pytest.raises(DomainError) as refused:
+        place([(seller.listing.number, 1), (scarce.number, 2)], unit.source.pk)
+    assert refused.value.code == "out_of_stock"
+    assert refused.value.details["listing"] == scarce.number
+    with pytest.raises(DomainError) as refused:
+        place([(seller.listing.number, 2)], poor.pk)
+    assert refused.value.code == "insufficient_funds"
+    assert Order.objects.count() == 0
+    assert Listing.objects.get(pk=seller.listing.pk).stock == 10
+    assert Listing.objects.get(pk=scarce.pk).stock == 1
+    assert not Event.objects.filter(object_type="trading.order").exists()
+    assert not Notification.objects.exists()
+    assert not FundMovement.objects.exists()
+    assert FundingSource.objects.get(pk=poor.pk).reserved == 0
+    order = place([(seller.listing.number, 1)], poor.pk)  # the connection still works
+    assert order.state == "placed" and Listing.objects.get(pk=seller.listing.pk).stock == 9

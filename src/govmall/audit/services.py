@@ -100,6 +100,8 @@ def record_events_bulk(
     and it writes the moved heads (set on the objects here) with its own insert or update of
     those rows: no locking read and no head update here (a bulk writer then writes each row
     once instead of twice)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_events_bulk must run inside the service's transaction")
     events, payloads, heads = _chain(items, actor, organisation, caller_writes_heads)
     if not events:
         return []
@@ -121,8 +123,9 @@ def prepare_events_bulk(
     """The events `record_events_bulk(caller_writes_heads=True)` would write, hashed and
     chained (the heads moved on the objects) but not written: for a caller that writes them
     in the same statement as its own rows (`trading.order_place_fast`: the events' ids are drawn
-    there). Same rules: inside the service's transaction, objects saved or with their ids
-    drawn, the caller writes the heads."""
+    there). The objects are saved or have their ids drawn; the caller writes the heads, and
+    writes the events in the one statement (or transaction) that makes the change they
+    describe."""
     return _chain(items, actor, organisation, True)[0]
 
 
@@ -132,8 +135,6 @@ def _chain(
     organisation: Organisation | None,
     caller_writes_heads: bool,
 ) -> tuple[list[Event], list[tuple[str, str]], dict[Any, tuple[str, int]]]:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("record_events_bulk must run inside the service's transaction")
     if not items:
         return [], [], {}
     model = type(items[0][0])

@@ -26,7 +26,7 @@ from datetime import UTC
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import IntegrityError, connection, models
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,12 +112,35 @@ def _listing(row: tuple[Any, ...]) -> ListingRow:
     )
 
 
+def _write(plan: dict[str, Any]) -> str:
+    """The function call: in autocommit it is the placement's whole transaction (no BEGIN and
+    COMMIT round trips); inside a caller's transaction (the cart's checkout) it runs in a
+    savepoint, so that a refusal leaves the caller's transaction usable."""
+    if not connection.in_atomic_block:
+        return str(planned.fetchall(sql.WRITE, [json_rows.dumps(plan)])[0][0])
+    with transaction.atomic():
+        return str(planned.fetchall(sql.WRITE, [json_rows.dumps(plan)])[0][0])
+
+
+def _refusal(exc: DatabaseError) -> str | None:
+    """`out_of_stock <listing id>` or `insufficient_funds` when the function refused."""
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) != "P0001":
+        return None
+    message = str(cause.diag.message_primary or "")  # type: ignore[union-attr]
+    if message == "insufficient_funds" or message.startswith("out_of_stock "):
+        return message
+    return None
+
+
 # Columns of READ after the listing's (0–25): the context.
 CONTEXT_AT = 26
 
 
 def place(buyer: User, request: OrderRequest, digest: str) -> Placed:
-    """`services_order_place` on PostgreSQL, inside the caller's transaction."""
+    """`services_order_place` on PostgreSQL. Needs no transaction of its own: the read takes no
+    lock (the write re-checks what may have changed: stock, funds, the listing's state) and the
+    write is one statement; inside a caller's transaction it joins it."""
     from govmall.trading import services_order_place as reference
 
     org = buyer.organisation
@@ -304,28 +327,32 @@ def place(buyer: User, request: OrderRequest, digest: str) -> Placed:
             "link": link,
         },
     }
-    outcome = planned.fetchall(sql.WRITE, [json_rows.dumps(plan)])[0][0]
-    if outcome == "conflict":
-        winner = reference._replay(buyer, request.idempotency_key, digest)
-        if winner is None:
-            raise IntegrityError("the order row conflicted with an existing one")
-        return reference.Placed(winner, False)
-    if outcome.startswith("out_of_stock "):
-        taken = int(outcome.split()[1])
-        number = next(listing.number for listing in listings if listing.pk == taken)
-        raise DomainError(
-            "out_of_stock",
-            _("Not enough stock left for %(listing)s.") % {"listing": number},
-            status=409,
-            listing=number,
-        )
-    if outcome == "insufficient_funds":
+    try:
+        outcome = _write(plan)
+    except DatabaseError as exc:
+        refusal = _refusal(exc)
+        if refusal is None:
+            raise
+        if refusal.startswith("out_of_stock "):
+            taken = int(refusal.split()[1])
+            number = next(listing.number for listing in listings if listing.pk == taken)
+            raise DomainError(
+                "out_of_stock",
+                _("Not enough stock left for %(listing)s.") % {"listing": number},
+                status=409,
+                listing=number,
+            ) from None
         raise DomainError(
             "insufficient_funds",
             _("The funding source does not have %(amount)s left.") % {"amount": total},
             status=409,
             field="funding_source",
-        )
+        ) from None
+    if outcome == "conflict":
+        winner = reference._replay(buyer, request.idempotency_key, digest)
+        if winner is None:
+            raise IntegrityError("the order row conflicted with an existing one")
+        return reference.Placed(winner, False)
     if outcome != "ok":
         raise RuntimeError(f"trading_place_order answered {outcome!r}")
     order._state.adding = False

@@ -57,6 +57,6 @@ LEFT JOIN LATERAL (
 LEFT JOIN context ctx ON true
 """.replace("{may_trade}", MAY_TRADE_SQL).replace("{calendar_version}", VERSION_SQL)
 
-# The writes (migration trading/0002): `ok`, `conflict`, `out_of_stock <listing id>` or
-# `insufficient_funds`.
+# The writes (migration trading/0002): `ok` or `conflict`; raises `out_of_stock <listing id>`
+# or `insufficient_funds` (SQLSTATE P0001), undoing its writes.
 WRITE = "SELECT trading_place_order(%s::jsonb)"

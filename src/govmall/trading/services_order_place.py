@@ -98,11 +98,11 @@ def order_place_result(*, actor: User, idempotency_key: str = "", **fields: Any)
     buyer = require_purchaser(actor, Role.BUYER)
     request = parse_request(idempotency_key=idempotency_key, **fields)
     digest = request.sha256()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            from govmall.trading import order_place_fast
+    if connection.vendor == "postgresql":
+        from govmall.trading import order_place_fast
 
-            return order_place_fast.place(buyer, request, digest)
+        return order_place_fast.place(buyer, request, digest)  # its write is one statement
+    with transaction.atomic():
         if request.idempotency_key:
             existing = _replay(buyer, request.idempotency_key, digest)
             if existing is not None:

@@ -2,13 +2,11 @@
 (`trading.order_place_fast`; ADR 0009). Python has checked the request and built every row —
 the order (its id drawn, its first audit event's hash as chain head), the lines, the event —
 as JSON; the function inserts them, takes the stock line by line in listing-id order, reserves
-the funds with their ledger row and notifies the recipients, and answers
-
-- `ok`;
-- `conflict`: the order row was kept out by a unique constraint (a concurrent replay of the same
-  idempotency key) and nothing was written;
-- `out_of_stock <listing id>` / `insufficient_funds`: the caller raises its error and rolls the
-  transaction back (the order row and earlier stock are undone with it).
+the funds with their ledger row and notifies the recipients. It answers `ok`, or `conflict`
+when the order row was kept out by a unique constraint (a concurrent replay of the same
+idempotency key: nothing was written), or raises `out_of_stock <listing id>` /
+`insufficient_funds` (SQLSTATE P0001), which undoes everything it wrote: the one statement is
+the placement's transaction (or rolls back to the caller's savepoint).
 
 Rows are made with `jsonb_populate_record` of the table's own row type, so the function names
 no column of the order, its lines or the event: Python sends every column of the model.
@@ -42,7 +40,7 @@ BEGIN
     WHERE id = (item->>'listing_id')::bigint AND state = 'listed'
       AND stock >= (item->>'quantity')::integer;
     IF NOT FOUND THEN
-      RETURN 'out_of_stock ' || (item->>'listing_id');
+      RAISE EXCEPTION USING MESSAGE = 'out_of_stock ' || (item->>'listing_id');
     END IF;
   END LOOP;
 
@@ -53,7 +51,7 @@ BEGIN
     VALUES ((plan->>'source')::bigint, 'reserve', total, inserted, '',
             (plan->>'actor')::bigint, at);
   ELSIF total > 0 THEN
-    RETURN 'insufficient_funds';
+    RAISE EXCEPTION 'insufficient_funds';
   END IF;
 
   INSERT INTO trading_orderline
