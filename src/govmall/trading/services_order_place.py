@@ -4,8 +4,8 @@ funds reserved in one transaction, idempotent per (buyer, key).
 Speed matters (≥ 200 orders/s over HTTP): the number of queries per order is small and does
 not grow with the lines except one conditional stock UPDATE per line (listings in one query,
 lines in one bulk insert, recipients and notifications in one query each). On PostgreSQL
-`order_place_fast` does the same in a dozen plain statements (the ORM's query building was
-most of the CPU per order); this module is the reference it mirrors and the path elsewhere.
+`order_place_fast` does the same in one read and one function call (ADR 0009); this module is
+the reference it mirrors and the path elsewhere.
 """
 
 from __future__ import annotations
