@@ -29,12 +29,7 @@ def reserve(source_id: int, amount: Decimal, *, order: Order, actor: User | None
         pk=source_id, active=True, amount__gte=F("reserved") + amount
     ).update(reserved=F("reserved") + amount, updated_at=timezone.now())
     if not updated:
-        raise DomainError(
-            "insufficient_funds",
-            _("The funding source does not have %(amount)s left.") % {"amount": amount},
-            status=409,
-            field="funding_source",
-        )
+        raise insufficient_funds(amount)
     FundMovement.objects.create(
         source_id=source_id,
         kind=MovementKind.RESERVE,
@@ -42,6 +37,15 @@ def reserve(source_id: int, amount: Decimal, *, order: Order, actor: User | None
         order=order,
         actor=actor,
         at=timezone.now(),
+    )
+
+
+def insufficient_funds(amount: Decimal) -> DomainError:
+    return DomainError(
+        "insufficient_funds",
+        _("The funding source does not have %(amount)s left.") % {"amount": amount},
+        status=409,
+        field="funding_source",
     )
 
 

@@ -22,35 +22,29 @@ on the server and parameter quoting in Python:
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from datetime import UTC
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from govmall.accounts.models import Organisation
 from govmall.accounts.roles import Role
 from govmall.audit.services import prepare_events_bulk
-from govmall.catalog.models import ListingState
 from govmall.core import json_rows, planned
-from govmall.core.calendar import add_working_days
-from govmall.core.errors import DomainError
 from govmall.core.numbers import format_number
 from govmall.suppliers.credit import today
 from govmall.suppliers.models import Supplier
-from govmall.trading import config
+from govmall.trading import funds, stock
 from govmall.trading import order_place_sql as sql
 from govmall.trading.access import SUPPLIER_ROLES
-from govmall.trading.models import Order, OrderLine, OrderSource, OrderState
+from govmall.trading.models import OrderLine
 from govmall.trading.order_snapshot import (
     CategoryRow,
     ListingRow,
-    delivers_to,
     line_snapshot,
-    sme_declaration,
+    review_summary,
 )
 
 if TYPE_CHECKING:
@@ -58,7 +52,6 @@ if TYPE_CHECKING:
     from govmall.trading.order_validation import OrderRequest
     from govmall.trading.services_order_place import Placed
 
-CENT = Decimal("0.01")
 M = TypeVar("M", bound=models.Model)
 
 
@@ -76,15 +69,7 @@ def _json(value: Any) -> Any:
 
 def _review(row: tuple[Any, ...]) -> dict[str, Any] | None:
     outcome, version, created_at, decided_at = row[22:26]
-    if outcome is None:
-        return None
-    manual = outcome == "manual"
-    reviewed_at = decided_at if manual and decided_at else created_at
-    return {
-        "outcome": "approved" if manual else outcome,
-        "ruleset_version": version,
-        "reviewed_at": reviewed_at.isoformat(),
-    }
+    return None if outcome is None else review_summary(outcome, version, created_at, decided_at)
 
 
 def _listing(row: tuple[Any, ...]) -> ListingRow:
@@ -116,9 +101,7 @@ def _write(plan: dict[str, Any]) -> str:
     """The function call: in autocommit it is the placement's whole transaction (no BEGIN and
     COMMIT round trips); inside a caller's transaction (the cart's checkout) it runs in a
     savepoint, so that a refusal leaves the caller's transaction usable."""
-    if not connection.in_atomic_block:
-        return str(planned.fetchall(sql.WRITE, [json_rows.dumps(plan)])[0][0])
-    with transaction.atomic():
+    with transaction.atomic() if connection.in_atomic_block else nullcontext():
         return str(planned.fetchall(sql.WRITE, [json_rows.dumps(plan)])[0][0])
 
 
@@ -159,31 +142,14 @@ def place(buyer: User, request: OrderRequest, digest: str) -> Placed:
         },
     )
     if rows[0][0] is not None:
-        existing = reference._replay(buyer, request.idempotency_key, digest)
+        existing = reference.find_replay(buyer, request.idempotency_key, digest)
         if existing is not None:
             return reference.Placed(existing, False)
     found = {row[2]: row for row in rows if row[1] is not None}
-    listings: list[ListingRow] = []
-    reviews: dict[int, dict[str, Any] | None] = {}
-    for number in numbers:
-        row = found.get(number)
-        if row is None or row[3] != ListingState.LISTED:
-            raise DomainError(
-                "listing_not_available",
-                _("Product %(number)s is not on sale.") % {"number": number},
-                status=409,
-                field="lines",
-                listing=number,
-            )
-        listing = _listing(row)
-        listings.append(listing)
-        reviews[listing.pk] = _review(row)
-    if len({listing.supplier_id for listing in listings}) > 1:
-        raise DomainError(
-            "mixed_suppliers",
-            _("An order holds one supplier's products: place one order per supplier."),
-            field="lines",
-        )
+    listings = reference.pick_listings(
+        numbers, {number: _listing(row) for number, row in found.items()}
+    )
+    reviews = {listing.pk: _review(found[listing.number]) for listing in listings}
     supplier_id = listings[0].supplier_id
     context = rows[0][CONTEXT_AT:]
     (status, size, supplier_type, supplier_org, supplier_name, may_trade, source_id,
@@ -200,56 +166,27 @@ def place(buyer: User, request: OrderRequest, digest: str) -> Placed:
     )
     supplier.organisation = _partial(Organisation, id=supplier_org, name=supplier_name)
     if source_id is None:
-        reference._funding_source(org, request.funding_source_id)  # raises its error
+        reference.require_funding_source(org, request.funding_source_id)  # raises its error
     if division_path is None:
-        reference._division(request.delivery_division)  # raises its error
-    for listing in listings:
-        if not delivers_to(listing, division_path):
-            raise DomainError(
-                "not_delivered_to",
-                _("Product %(number)s is not delivered to this division.")
-                % {"number": listing.number},
-                field="delivery_division",
-                listing=listing.number,
-            )
+        reference.require_division(request.delivery_division)  # raises its error
+    reference.check_delivery(listings, division_path)
     quantities = dict(request.lines)
-    amounts = {
-        listing.pk: (listing.price * quantities[listing.number]).quantize(CENT)
-        for listing in listings
-    }
-    total = sum(amounts.values(), Decimal("0.00"))
+    amounts, total = reference.line_amounts(listings, quantities)
     reference.check_limit(total)
     needs_approval = limit is not None and total > limit
-    now = timezone.now()
-    order = Order(
+    order, calendar_known = reference.new_order(
+        buyer,
+        request,
+        digest,
+        supplier=supplier,
+        total=total,
+        needs_approval=needs_approval,
+        calendar_version=calendar_version,
         id=order_id,
         number=format_number("ORD", order_seq),
-        source=OrderSource.DIRECT,
-        state=OrderState.PENDING_APPROVAL if needs_approval else OrderState.PLACED,
-        purchaser=org,
-        buyer=buyer,
-        supplier=supplier,
         funding_source_id=source_id,
-        total=total,
-        reserved_amount=total,
-        sme_declaration=sme_declaration(supplier, now),
         delivery_division_id=request.delivery_division,
-        delivery_address=request.delivery_address,
-        delivery_contact=request.delivery_contact,
-        delivery_phone=request.delivery_phone,
-        required_by=request.required_by,
-        note=request.note,
-        idempotency_key=request.idempotency_key,
-        request_sha256=digest,
-        created_at=now,
     )
-    calendar_known = True
-    if not needs_approval:
-        due = add_working_days(
-            now, config.get("ORDER_CONFIRM_WORKING_DAYS"), calendar_version=calendar_version
-        )
-        order.placed_at, order.confirm_deadline = now, due.deadline
-        calendar_known = due.calendar_known
     lines = [
         OrderLine(
             order=order,
@@ -262,61 +199,25 @@ def place(buyer: User, request: OrderRequest, digest: str) -> Placed:
         )
         for listing in listings
     ]
+    after = reference.placed_event(
+        order, listings, quantities, amounts, calendar_known=calendar_known, approval_limit=limit
+    )
     events = prepare_events_bulk(
-        items=[
-            (
-                order,
-                f"order.{order.state}",
-                {},
-                {
-                    "state": order.state,
-                    "number": order.number,
-                    "total": total,
-                    "supplier": supplier.pk,
-                    "lines": [
-                        {
-                            "listing": listing.number,
-                            "quantity": quantities[listing.number],
-                            "unit_price": listing.price,
-                            "amount": amounts[listing.pk],
-                        }
-                        for listing in listings
-                    ],
-                    "funds": {"source": source_id, "reserved": total},
-                    "stock_taken": {
-                        listing.number: quantities[listing.number] for listing in listings
-                    },
-                    "confirm_deadline": order.confirm_deadline,
-                    "calendar_known": calendar_known,
-                    "approval_limit": limit,
-                    "idempotency_key": request.idempotency_key,
-                },
-            )
-        ],
-        actor=buyer,
-        organisation=org,
+        items=[(order, f"order.{order.state}", {}, after)], actor=buyer, organisation=org
     )
     link = reverse("trading:order_detail", args=[order.number])
     if needs_approval:
         verb, recipients_org, roles = "order.pending_approval", org.pk, [Role.APPROVER.value]
-        message = _("Order %(number)s (¥%(total)s) awaits your approval.") % {
-            "number": order.number,
-            "total": total,
-        }
+        message = reference.approval_message(order)
     else:
-        assert order.confirm_deadline is not None
         verb, recipients_org, roles = "order.placed", supplier_org, [str(r) for r in SUPPLIER_ROLES]
-        message = _("New order %(number)s (¥%(total)s): confirm it by %(deadline)s.") % {
-            "number": order.number,
-            "total": order.total,
-            "deadline": timezone.localtime(order.confirm_deadline).strftime("%Y-%m-%d %H:%M"),
-        }
+        message = reference.supplier_message(order)
     plan = {
         "order": json_rows.row(order),
         "lines": [json_rows.row(line, exclude=("id",)) for line in lines],
         "events": [json_rows.row(event, exclude=("id",)) for event in events],
         "total": total,
-        "now": now,
+        "now": order.created_at,
         "source": source_id,
         "actor": buyer.pk,
         "notification": {
@@ -335,21 +236,12 @@ def place(buyer: User, request: OrderRequest, digest: str) -> Placed:
             raise
         if refusal.startswith("out_of_stock "):
             taken = int(refusal.split()[1])
-            number = next(listing.number for listing in listings if listing.pk == taken)
-            raise DomainError(
-                "out_of_stock",
-                _("Not enough stock left for %(listing)s.") % {"listing": number},
-                status=409,
-                listing=number,
+            raise stock.out_of_stock(
+                next(listing.number for listing in listings if listing.pk == taken)
             ) from None
-        raise DomainError(
-            "insufficient_funds",
-            _("The funding source does not have %(amount)s left.") % {"amount": total},
-            status=409,
-            field="funding_source",
-        ) from None
+        raise funds.insufficient_funds(total) from None
     if outcome == "conflict":
-        winner = reference._replay(buyer, request.idempotency_key, digest)
+        winner = reference.find_replay(buyer, request.idempotency_key, digest)
         if winner is None:
             raise IntegrityError("the order row conflicted with an existing one")
         return reference.Placed(winner, False)

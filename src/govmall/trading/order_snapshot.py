@@ -54,15 +54,23 @@ def passing_reviews(listing_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         .values_list("listing_id", "outcome", "ruleset__version", "created_at", "decided_at")
     )
     for listing_id, outcome, version, created_at, decided_at in rows:
-        if listing_id in latest:
-            continue
-        reviewed_at = decided_at if outcome == ReviewOutcome.MANUAL and decided_at else created_at
-        latest[listing_id] = {
-            "outcome": "approved" if outcome == ReviewOutcome.MANUAL else outcome,
-            "ruleset_version": version,
-            "reviewed_at": reviewed_at.isoformat(),
-        }
+        if listing_id not in latest:
+            latest[listing_id] = review_summary(outcome, version, created_at, decided_at)
     return latest
+
+
+def review_summary(
+    outcome: str, version: int, created_at: datetime, decided_at: datetime | None
+) -> dict[str, Any]:
+    """A passing review as a line records it: a manual review counts as the operator's
+    approval, at the time of the decision."""
+    manual = outcome == ReviewOutcome.MANUAL
+    reviewed_at = decided_at if manual and decided_at else created_at
+    return {
+        "outcome": "approved" if manual else outcome,
+        "ruleset_version": version,
+        "reviewed_at": reviewed_at.isoformat(),
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,11 @@ the reference it mirrors and the path elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -40,6 +41,7 @@ from govmall.trading.models import (
     PurchasingPolicy,
 )
 from govmall.trading.order_snapshot import (
+    ListingRow,
     delivers_to,
     line_snapshot,
     passing_reviews,
@@ -49,8 +51,10 @@ from govmall.trading.order_validation import OrderRequest, parse_request
 
 if TYPE_CHECKING:
     from govmall.accounts.models import Organisation
+    from govmall.suppliers.models import Supplier
 
 CENT = Decimal("0.01")
+L = TypeVar("L", Listing, ListingRow)
 
 
 @dataclass(frozen=True)
@@ -104,13 +108,13 @@ def order_place_result(*, actor: User, idempotency_key: str = "", **fields: Any)
         return order_place_fast.place(buyer, request, digest)  # its write is one statement
     with transaction.atomic():
         if request.idempotency_key:
-            existing = _replay(buyer, request.idempotency_key, digest)
+            existing = find_replay(buyer, request.idempotency_key, digest)
             if existing is not None:
                 return Placed(existing, False)
         return _place(buyer, request, digest)
 
 
-def _replay(buyer: User, key: str, digest: str) -> Order | None:
+def find_replay(buyer: User, key: str, digest: str) -> Order | None:
     order = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
     if order is not None and order.request_sha256 != digest:
         raise DomainError(
@@ -124,12 +128,12 @@ def _replay(buyer: User, key: str, digest: str) -> Order | None:
 
 
 def _listings(numbers: list[str]) -> list[Listing]:
-    found = {
-        listing.number: listing
-        for listing in Listing.objects.select_related("category", "supplier").filter(
-            number__in=numbers
-        )
-    }
+    found = Listing.objects.select_related("category", "supplier").filter(number__in=numbers)
+    return pick_listings(numbers, {listing.number: listing for listing in found})
+
+
+def pick_listings(numbers: list[str], found: Mapping[str, L]) -> list[L]:
+    """The request's listings in its order: each found and listed, all of one supplier."""
     result = []
     for number in numbers:
         listing = found.get(number)
@@ -151,6 +155,78 @@ def _listings(numbers: list[str]) -> list[Listing]:
     return result
 
 
+def check_delivery(listings: Sequence[Listing | ListingRow], division_path: str) -> None:
+    for listing in listings:
+        if not delivers_to(listing, division_path):
+            raise DomainError(
+                "not_delivered_to",
+                _("Product %(number)s is not delivered to this division.")
+                % {"number": listing.number},
+                field="delivery_division",
+                listing=listing.number,
+            )
+
+
+def line_amounts(
+    listings: Sequence[Listing | ListingRow], quantities: Mapping[str, int]
+) -> tuple[dict[int, Decimal], Decimal]:
+    """Each line's amount by listing id, and the total."""
+    amounts = {
+        listing.pk: (listing.price * quantities[listing.number]).quantize(CENT)
+        for listing in listings
+    }
+    return amounts, sum(amounts.values(), Decimal("0.00"))
+
+
+def placed_event(
+    order: Order,
+    listings: Sequence[Listing | ListingRow],
+    quantities: Mapping[str, int],
+    amounts: Mapping[int, Decimal],
+    *,
+    calendar_known: bool,
+    approval_limit: Decimal | None,
+) -> dict[str, Any]:
+    """The `after` of the placement's event: what was bought, reserved and taken."""
+    return {
+        "state": order.state,
+        "number": order.number,
+        "total": order.total,
+        "supplier": order.supplier_id,
+        "lines": [
+            {
+                "listing": listing.number,
+                "quantity": quantities[listing.number],
+                "unit_price": listing.price,
+                "amount": amounts[listing.pk],
+            }
+            for listing in listings
+        ],
+        "funds": {"source": order.funding_source_id, "reserved": order.total},
+        "stock_taken": {listing.number: quantities[listing.number] for listing in listings},
+        "confirm_deadline": order.confirm_deadline,
+        "calendar_known": calendar_known,
+        "approval_limit": approval_limit,
+        "idempotency_key": order.idempotency_key,
+    }
+
+
+def approval_message(order: Order) -> str:
+    return _("Order %(number)s (¥%(total)s) awaits your approval.") % {
+        "number": order.number,
+        "total": order.total,
+    }
+
+
+def supplier_message(order: Order) -> str:
+    assert order.confirm_deadline is not None
+    return _("New order %(number)s (¥%(total)s): confirm it by %(deadline)s.") % {
+        "number": order.number,
+        "total": order.total,
+        "deadline": timezone.localtime(order.confirm_deadline).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
 def check_supplier(supplier: Any) -> None:
     blockers = trading_blockers(supplier)
     if blockers:
@@ -163,7 +239,7 @@ def check_supplier(supplier: Any) -> None:
         )
 
 
-def _funding_source(org: Organisation, source_id: int) -> FundingSource:
+def require_funding_source(org: Organisation, source_id: int) -> FundingSource:
     source = FundingSource.objects.filter(pk=source_id, organisation_id=org.pk, active=True).first()
     if source is None:
         raise DomainError(
@@ -174,7 +250,7 @@ def _funding_source(org: Organisation, source_id: int) -> FundingSource:
     return source
 
 
-def _division(code: str) -> Division:
+def require_division(code: str) -> Division:
     division = Division.objects.filter(code=code).only("code", "path").first()
     if division is None:
         raise DomainError(
@@ -190,6 +266,49 @@ def _approval_limit(org: Organisation) -> Decimal | None:
         .first()
     )
     return limit
+
+
+def new_order(
+    buyer: User,
+    request: OrderRequest,
+    digest: str,
+    *,
+    supplier: Supplier,
+    total: Decimal,
+    needs_approval: bool,
+    calendar_version: int | None = None,
+    **fields: Any,
+) -> tuple[Order, bool]:
+    """The unsaved order of a placement (`fields`: its number, funding source and delivery
+    division, and its id where drawn in advance), placed now unless it awaits approval; and
+    whether the working-day calendar of its confirmation deadline was known."""
+    now = timezone.now()
+    order = Order(
+        source=OrderSource.DIRECT,
+        state=OrderState.PENDING_APPROVAL if needs_approval else OrderState.PLACED,
+        purchaser=buyer.organisation,
+        buyer=buyer,
+        supplier=supplier,
+        total=total,
+        reserved_amount=total,
+        sme_declaration=sme_declaration(supplier, now),
+        delivery_address=request.delivery_address,
+        delivery_contact=request.delivery_contact,
+        delivery_phone=request.delivery_phone,
+        required_by=request.required_by,
+        note=request.note,
+        idempotency_key=request.idempotency_key,
+        request_sha256=digest,
+        created_at=now,
+        **fields,
+    )
+    if needs_approval:
+        return order, True
+    due = add_working_days(
+        now, config.get("ORDER_CONFIRM_WORKING_DAYS"), calendar_version=calendar_version
+    )
+    order.placed_at, order.confirm_deadline = now, due.deadline
+    return order, due.calendar_known
 
 
 def check_limit(total: Decimal) -> None:
@@ -221,60 +340,32 @@ def _place(buyer: User, request: OrderRequest, digest: str) -> Placed:
     listings = _listings([number for number, _qty in request.lines])
     supplier = listings[0].supplier
     check_supplier(supplier)
-    source = _funding_source(org, request.funding_source_id)
-    division = _division(request.delivery_division)
-    for listing in listings:
-        if not delivers_to(listing, division.path):
-            raise DomainError(
-                "not_delivered_to",
-                _("Product %(number)s is not delivered to this division.")
-                % {"number": listing.number},
-                field="delivery_division",
-                listing=listing.number,
-            )
+    source = require_funding_source(org, request.funding_source_id)
+    division = require_division(request.delivery_division)
+    check_delivery(listings, division.path)
     quantities = dict(request.lines)
-    amounts = {
-        listing.pk: (listing.price * quantities[listing.number]).quantize(CENT)
-        for listing in listings
-    }
-    total = sum(amounts.values(), Decimal("0.00"))
+    amounts, total = line_amounts(listings, quantities)
     check_limit(total)
     limit = _approval_limit(org)
     needs_approval = limit is not None and total > limit
-    now = timezone.now()
-    order = Order(
-        number=next_number("ORD"),
-        source=OrderSource.DIRECT,
-        state=OrderState.PENDING_APPROVAL if needs_approval else OrderState.PLACED,
-        purchaser=org,
-        buyer=buyer,
+    order, calendar_known = new_order(
+        buyer,
+        request,
+        digest,
         supplier=supplier,
-        funding_source=source,
         total=total,
-        reserved_amount=total,
-        sme_declaration=sme_declaration(supplier, now),
+        needs_approval=needs_approval,
+        number=next_number("ORD"),
+        funding_source=source,
         delivery_division=division,
-        delivery_address=request.delivery_address,
-        delivery_contact=request.delivery_contact,
-        delivery_phone=request.delivery_phone,
-        required_by=request.required_by,
-        note=request.note,
-        idempotency_key=request.idempotency_key,
-        request_sha256=digest,
-        created_at=now,
     )
-    calendar_known = True
-    if not needs_approval:
-        due = add_working_days(now, config.get("ORDER_CONFIRM_WORKING_DAYS"))
-        order.placed_at, order.confirm_deadline = now, due.deadline
-        calendar_known = due.calendar_known
     if request.idempotency_key:
         try:
             with transaction.atomic():
                 order.save(force_insert=True)
         except IntegrityError:
             # A concurrent request with the same key won the unique constraint: its order.
-            winner = _replay(buyer, request.idempotency_key, digest)
+            winner = find_replay(buyer, request.idempotency_key, digest)
             if winner is None:
                 raise
             return Placed(winner, False)
@@ -304,35 +395,21 @@ def _place(buyer: User, request: OrderRequest, digest: str) -> Placed:
         actor=buyer,
         organisation=org,
         before={},
-        after={
-            "state": order.state,
-            "number": order.number,
-            "total": total,
-            "supplier": supplier.pk,
-            "lines": [
-                {
-                    "listing": listing.number,
-                    "quantity": quantities[listing.number],
-                    "unit_price": listing.price,
-                    "amount": amounts[listing.pk],
-                }
-                for listing in listings
-            ],
-            "funds": {"source": source.pk, "reserved": total},
-            "stock_taken": {listing.number: quantities[listing.number] for listing in listings},
-            "confirm_deadline": order.confirm_deadline,
-            "calendar_known": calendar_known,
-            "approval_limit": limit,
-            "idempotency_key": request.idempotency_key,
-        },
+        after=placed_event(
+            order,
+            listings,
+            quantities,
+            amounts,
+            calendar_known=calendar_known,
+            approval_limit=limit,
+        ),
     )
     link = reverse("trading:order_detail", args=[order.number])
     if needs_approval:
         notify(
             recipients(org.pk, (Role.APPROVER,)),
             verb="order.pending_approval",
-            message=_("Order %(number)s (¥%(total)s) awaits your approval.")
-            % {"number": order.number, "total": total},
+            message=approval_message(order),
             link=link,
         )
     else:
@@ -341,15 +418,9 @@ def _place(buyer: User, request: OrderRequest, digest: str) -> Placed:
 
 
 def notify_supplier_placed(order: Order, link: str) -> None:
-    assert order.confirm_deadline is not None
     notify(
         recipients(order.supplier.organisation_id, SUPPLIER_ROLES),
         verb="order.placed",
-        message=_("New order %(number)s (¥%(total)s): confirm it by %(deadline)s.")
-        % {
-            "number": order.number,
-            "total": order.total,
-            "deadline": timezone.localtime(order.confirm_deadline).strftime("%Y-%m-%d %H:%M"),
-        },
+        message=supplier_message(order),
         link=link,
     )

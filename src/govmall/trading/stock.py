@@ -15,12 +15,16 @@ def take(listing_id: int, quantity: int, *, number: str = "") -> None:
         pk=listing_id, state=ListingState.LISTED, stock__gte=quantity
     ).update(stock=F("stock") - quantity)
     if not updated:
-        raise DomainError(
-            "out_of_stock",
-            _("Not enough stock left for %(listing)s.") % {"listing": number or listing_id},
-            status=409,
-            listing=number,
-        )
+        raise out_of_stock(number or str(listing_id))
+
+
+def out_of_stock(number: str) -> DomainError:
+    return DomainError(
+        "out_of_stock",
+        _("Not enough stock left for %(listing)s.") % {"listing": number},
+        status=409,
+        listing=number,
+    )
 
 
 def restore(listing_id: int, quantity: int) -> None:
